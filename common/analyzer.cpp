@@ -92,6 +92,7 @@ bool has_cyrillic(std::string_view s) {
 
 struct Analyzer::Impl {
     std::map<std::string, std::unique_ptr<Xapian::SimpleStopper>, std::less<>> stoppers;
+    /// Which languages have a stemmer. Only read after construction; never copied across threads.
     std::map<std::string, Xapian::Stem, std::less<>> stemmers;
 };
 
@@ -146,10 +147,19 @@ std::string Analyzer::query_language(std::string_view query) const {
 }
 
 Xapian::Stem Analyzer::stemmer(std::string_view lang) const {
-    if (auto it = impl_->stemmers.find(lang); it != impl_->stemmers.end()) {
+    // Xapian's reference counts are not atomic: copying one shared Stem from several threads
+    // corrupts it. So each thread keeps its own stemmers; the shared map only says which
+    // languages have one.
+    thread_local std::map<std::string, Xapian::Stem, std::less<>> per_thread;
+    if (auto it = per_thread.find(lang); it != per_thread.end()) {
         return it->second;
     }
-    return Xapian::Stem();
+    Xapian::Stem stem;
+    if (auto it = impl_->stemmers.find(lang); it != impl_->stemmers.end() && !it->second.is_none()) {
+        stem = Xapian::Stem(std::string(lang));
+    }
+    per_thread.emplace(std::string(lang), stem);
+    return stem;
 }
 
 const Xapian::Stopper* Analyzer::stopper(std::string_view lang) const {
@@ -280,11 +290,8 @@ void Analyzer::retopic_document(Xapian::Document& doc, const Article& a) const {
         doc.add_boolean_term(prefix + filter_value(t.id));
         ids.push_back(t.id);
     }
-    if (ids.empty()) {
-        doc.remove_value(schema::kSlotTopics);
-    } else {
-        doc.add_value(schema::kSlotTopics, join_multi(ids));
-    }
+    // An empty value removes the slot (remove_value would throw when it is absent).
+    doc.add_value(schema::kSlotTopics, join_multi(ids));
     doc.set_data(article_to_json(a));
 }
 

@@ -30,7 +30,8 @@ public:
     /// Language to use for a query: by script (Cyrillic -> ru, ...) else the default.
     std::string query_language(std::string_view query) const;
 
-    /// Snowball stemmer for a language; a no-op stemmer for unsupported ones.
+    /// Snowball stemmer for a language; a no-op stemmer for unsupported ones. The returned object
+    /// belongs to the calling thread (Xapian reference counts are not thread-safe).
     Xapian::Stem stemmer(std::string_view lang) const;
 
     /// Stop words for a language (may be empty). The stopper lives as long as the Analyzer.

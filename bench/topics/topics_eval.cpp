@@ -1,0 +1,288 @@
+/// gazette_topics_eval: runs the topic classifier over a labelled collection
+/// (shared/data/<name>/corpus.jsonl) and reports precision, recall and F1 per mapped class,
+/// their macro average, the false-positive rate on unrelated documents and the time per
+/// classification. The label-to-topic mappings are documented in bench/topics/README.md.
+///
+/// Usage: gazette_topics_eval CORPUS.jsonl [--dataset NAME] [--topics FILE] [--limit N]
+///                            [--json OUT] [--errors N]
+
+#include "common/analyzer.hpp"
+#include "common/topics.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+/// One evaluated class: gold when the document carries any of `labels`, predicted when the
+/// classifier assigns any of `topics`.
+struct ClassMap {
+    std::string name;
+    std::vector<std::string> topics;
+    std::vector<std::string> labels;
+};
+
+struct DatasetMap {
+    std::string name;
+    std::vector<ClassMap> classes;
+    std::vector<std::string> unrelated; ///< labels of documents that must not get kGuarded topics
+    bool label_prefix = false;          ///< labels match by prefix ("comp." matches comp.graphics)
+};
+
+/// The topics that must stay off unrelated (sport, arts, entertainment) articles.
+const std::vector<std::string> kGuarded = {"energy", "military", "sanctions", "diplomacy"};
+const std::vector<std::string> kWorld = {"politics", "diplomacy", "military", "security", "nuclear", "sanctions"};
+
+std::vector<DatasetMap> mappings() {
+    return {
+        {"reuters21578",
+         {{"energy", {"energy"}, {"crude", "nat-gas", "gas", "fuel", "heat", "pet-chem", "propane", "jet", "naphtha"}},
+          {"business", {"business"}, {"earn", "acq"}},
+          {"trade", {"trade"}, {"trade", "money-fx", "interest", "gnp", "bop", "cpi", "money-supply", "jobs", "ipi",
+                                "dlr", "reserves", "wpi", "retail", "lei", "income", "instal-debt", "yen", "stg",
+                                "dmk", "housing"}}},
+         {},
+         false},
+        {"20newsgroups",
+         {{"technology", {"technology"}, {"comp.", "sci.electronics", "sci.crypt", "sci.space"}},
+          {"health", {"health"}, {"sci.med"}},
+          {"politics", kWorld, {"talk.politics."}}},
+         {"rec.", "misc.forsale"},
+         true},
+        {"agnews-test",
+         {{"world", kWorld, {"World"}},
+          {"business", {"business", "trade", "energy"}, {"Business"}},
+          {"technology", {"technology"}, {"Sci/Tech"}}},
+         {"Sports"},
+         false},
+    };
+}
+
+bool label_matches(const std::string& label, const std::vector<std::string>& wanted, bool prefix) {
+    return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+        return prefix ? label.compare(0, w.size(), w) == 0 : label == w;
+    });
+}
+
+struct Counts {
+    long tp = 0, fp = 0, fn = 0;
+    double precision() const { return tp + fp > 0 ? static_cast<double>(tp) / static_cast<double>(tp + fp) : 0.0; }
+    double recall() const { return tp + fn > 0 ? static_cast<double>(tp) / static_cast<double>(tp + fn) : 0.0; }
+    double f1() const {
+        const double p = precision(), r = recall();
+        return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+    }
+};
+
+std::string json_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+int usage() {
+    std::cerr << "usage: gazette_topics_eval CORPUS.jsonl [--dataset NAME] [--topics FILE] [--limit N] "
+                 "[--json OUT] [--errors N]\n";
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        return usage();
+    }
+    std::string corpus = argv[1];
+    std::string dataset = std::filesystem::path(corpus).parent_path().filename().string();
+    std::string topics_file = std::string(GAZETTE_SOURCE_DIR) + "/config/topics.toml";
+    std::string json_out;
+    long limit = -1;
+    long show_errors = 0;
+    for (int i = 2; i < argc; ++i) {
+        std::string a = argv[i];
+        if (i + 1 >= argc) {
+            return usage();
+        }
+        std::string v = argv[++i];
+        if (a == "--dataset") {
+            dataset = v;
+        } else if (a == "--topics") {
+            topics_file = v;
+        } else if (a == "--limit") {
+            limit = std::stol(v);
+        } else if (a == "--json") {
+            json_out = v;
+        } else if (a == "--errors") {
+            show_errors = std::stol(v);
+        } else {
+            return usage();
+        }
+    }
+    const auto maps = mappings();
+    auto mit = std::find_if(maps.begin(), maps.end(), [&](const DatasetMap& m) { return m.name == dataset; });
+    if (mit == maps.end()) {
+        std::cerr << "no label mapping for dataset '" << dataset << "' (use --dataset)\n";
+        return 2;
+    }
+    const DatasetMap& map = *mit;
+
+    gazette::Analyzer analyzer{gazette::AnalysisConfig{}};
+    auto taxonomy = gazette::Taxonomy::load_file(topics_file, analyzer);
+    if (!taxonomy) {
+        std::cerr << taxonomy.error().message << "\n";
+        return 1;
+    }
+    gazette::TopicClassifier classifier(*taxonomy, analyzer);
+    Xapian::TermGenerator tg = analyzer.make_term_generator("en");
+
+    std::vector<Counts> counts(map.classes.size());
+    std::map<std::string, long> assigned_total;
+    std::map<std::string, long> unrelated_hits;
+    long docs = 0, evaluated = 0, unrelated = 0, unrelated_fp = 0;
+    double classify_ns = 0.0;
+    std::ifstream in(corpus);
+    if (!in) {
+        std::cerr << "cannot read " << corpus << "\n";
+        return 1;
+    }
+    simdjson::ondemand::parser parser;
+    std::string line;
+    std::vector<long> errors_shown(map.classes.size(), 0);
+    while (std::getline(in, line) && (limit < 0 || docs < limit)) {
+        if (line.empty()) {
+            continue;
+        }
+        simdjson::padded_string padded(line);
+        auto doc = parser.iterate(padded);
+        gazette::Article article;
+        std::vector<std::string> labels;
+        for (auto field : doc.get_object()) {
+            const std::string_view key = field.unescaped_key();
+            if (key == "id") {
+                article.id = std::string(std::string_view(field.value().get_string()));
+            } else if (key == "title") {
+                article.title = std::string(std::string_view(field.value().get_string()));
+            } else if (key == "body") {
+                article.body = std::string(std::string_view(field.value().get_string()));
+            } else if (key == "topics") {
+                for (auto t : field.value().get_array()) {
+                    labels.emplace_back(std::string_view(t.get_string()));
+                }
+            }
+        }
+        ++docs;
+        if (labels.empty()) {
+            continue; // unlabelled: says nothing about precision or recall
+        }
+        ++evaluated;
+        article.lang = "en";
+        if (article.id.empty()) {
+            article.id = std::to_string(docs);
+        }
+        const Xapian::Document xdoc = analyzer.build_document(article, tg);
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto topics = classifier.classify(xdoc, "en");
+        classify_ns += static_cast<double>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+        std::set<std::string> got;
+        for (const auto& t : topics) {
+            got.insert(t.id);
+            ++assigned_total[t.id];
+        }
+        for (std::size_t c = 0; c < map.classes.size(); ++c) {
+            const ClassMap& cm = map.classes[c];
+            const bool gold = std::any_of(labels.begin(), labels.end(),
+                                          [&](const std::string& l) { return label_matches(l, cm.labels, map.label_prefix); });
+            const bool pred = std::any_of(cm.topics.begin(), cm.topics.end(),
+                                          [&](const std::string& t) { return got.count(t) > 0; });
+            counts[c].tp += gold && pred;
+            counts[c].fp += !gold && pred;
+            counts[c].fn += gold && !pred;
+            if (gold != pred && errors_shown[c] < show_errors) {
+                ++errors_shown[c];
+                std::cerr << (gold ? "FN " : "FP ") << cm.name << " [" << article.id << "] " << article.title << " |";
+                for (const auto& t : topics) {
+                    std::cerr << " " << t.id << "=" << t.score;
+                }
+                std::cerr << " | labels:";
+                for (const auto& l : labels) {
+                    std::cerr << " " << l;
+                }
+                std::cerr << "\n";
+            }
+        }
+        const bool is_unrelated = std::all_of(labels.begin(), labels.end(), [&](const std::string& l) {
+            return label_matches(l, map.unrelated, map.label_prefix);
+        });
+        if (is_unrelated) {
+            ++unrelated;
+            bool hit = false;
+            for (const auto& g : kGuarded) {
+                if (got.count(g) > 0) {
+                    ++unrelated_hits[g];
+                    hit = true;
+                }
+            }
+            unrelated_fp += hit;
+        }
+    }
+
+    double macro_f1 = 0.0;
+    std::printf("dataset %s: %ld docs, %ld labelled (evaluated), taxonomy %s\n", dataset.c_str(), docs,
+                evaluated, topics_file.c_str());
+    std::printf("%-12s %6s %6s %6s %7s %7s %7s\n", "class", "tp", "fp", "fn", "P", "R", "F1");
+    for (std::size_t c = 0; c < map.classes.size(); ++c) {
+        const Counts& k = counts[c];
+        std::printf("%-12s %6ld %6ld %6ld %7.3f %7.3f %7.3f\n", map.classes[c].name.c_str(), k.tp, k.fp, k.fn,
+                    k.precision(), k.recall(), k.f1());
+        macro_f1 += k.f1();
+    }
+    macro_f1 /= static_cast<double>(std::max<std::size_t>(map.classes.size(), 1));
+    const double fp_rate = unrelated > 0 ? static_cast<double>(unrelated_fp) / static_cast<double>(unrelated) : 0.0;
+    const double us_per_doc = evaluated > 0 ? classify_ns / static_cast<double>(evaluated) / 1000.0 : 0.0;
+    std::printf("macro-F1 %.3f\n", macro_f1);
+    if (unrelated > 0) {
+        std::printf("unrelated docs %ld: %.2f%% got energy/military/sanctions/diplomacy (", unrelated, 100.0 * fp_rate);
+        for (const auto& g : kGuarded) {
+            std::printf(" %s=%ld", g.c_str(), unrelated_hits[g]);
+        }
+        std::printf(" )\n");
+    }
+    std::printf("topics assigned:");
+    for (const auto& [t, n] : assigned_total) {
+        std::printf(" %s=%ld", t.c_str(), n);
+    }
+    std::printf("\nclassify time: %.1f us/doc (mean, %zu topics)\n", us_per_doc, taxonomy->topics().size());
+
+    std::ostringstream js;
+    js << "{\"dataset\":\"" << json_escape(dataset) << "\",\"docs\":" << docs << ",\"evaluated\":" << evaluated
+       << ",\"classes\":[";
+    for (std::size_t c = 0; c < map.classes.size(); ++c) {
+        const Counts& k = counts[c];
+        js << (c ? "," : "") << "{\"class\":\"" << json_escape(map.classes[c].name) << "\",\"tp\":" << k.tp
+           << ",\"fp\":" << k.fp << ",\"fn\":" << k.fn << ",\"precision\":" << k.precision()
+           << ",\"recall\":" << k.recall() << ",\"f1\":" << k.f1() << "}";
+    }
+    js << "],\"macro_f1\":" << macro_f1 << ",\"unrelated_docs\":" << unrelated << ",\"unrelated_fp_rate\":" << fp_rate
+       << ",\"classify_us_per_doc\":" << us_per_doc << "}";
+    std::printf("%s\n", js.str().c_str());
+    if (!json_out.empty()) {
+        std::ofstream(json_out) << js.str() << "\n";
+    }
+    return 0;
+}
