@@ -1,0 +1,54 @@
+#pragma once
+/// searchd's request router: turns httpd::Requests into Engine calls and JSON responses.
+///
+/// Cheap endpoints (/healthz, /readyz, /metrics, static files) are answered on the I/O
+/// thread; everything that touches the index is queued on the engine's workers, and a full
+/// queue is answered at once with 503 overloaded.
+
+#include "common/config.hpp"
+#include "httpd/server.hpp"
+#include "searchd/api/metrics.hpp"
+#include "searchd/api/static_files.hpp"
+
+#include <functional>
+
+namespace gazette::searchd {
+class Engine;
+}
+
+namespace gazette::searchd::api {
+
+class Service {
+public:
+    /// `config` and `engine` must outlive the service.
+    Service(const Config& config, Engine& engine, StaticFiles static_files);
+
+    /// The httpd::Handler. Never throws; `respond` is called exactly once.
+    void handle(httpd::Request&& request, httpd::Responder respond);
+
+    /// The httpd access hook: metrics and one access-log line per request.
+    void on_access(const httpd::AccessRecord& record);
+
+    /// Source of the open-connection gauge (set once the server exists).
+    void set_connection_counter(std::function<std::size_t()> counter) {
+        connections_ = std::move(counter);
+    }
+
+    Metrics& metrics() noexcept { return metrics_; }
+
+private:
+    void search(httpd::Request&& request, httpd::Responder respond);
+    void article(const httpd::Request& request, std::string id, httpd::Responder respond);
+    void stats(const httpd::Request& request, httpd::Responder respond);
+    void topics(const httpd::Request& request, httpd::Responder respond);
+    httpd::Response readyz() const;
+    httpd::Response metrics_response() const;
+
+    const Config& config_;
+    Engine& engine_;
+    StaticFiles static_files_;
+    Metrics metrics_;
+    std::function<std::size_t()> connections_;
+};
+
+} // namespace gazette::searchd::api

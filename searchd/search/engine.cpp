@@ -1,0 +1,156 @@
+#include "searchd/search/engine.hpp"
+
+#include "common/analyzer.hpp"
+#include "common/data_dir.hpp"
+#include "common/logging.hpp"
+#include "common/topics.hpp"
+#include "searchd/search/generation_watcher.hpp"
+#include "searchd/search/result_cache.hpp"
+#include "searchd/search/searcher.hpp"
+#include "searchd/search/worker_pool.hpp"
+
+#include <xapian.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+namespace gazette::searchd {
+namespace {
+
+constexpr std::chrono::milliseconds kPollInterval{100};
+
+std::size_t worker_count(const Config& config) {
+    if (config.searchd.threads > 0) {
+        return config.searchd.threads;
+    }
+    return std::max(1U, std::thread::hardware_concurrency());
+}
+
+/// Runs `fn` and turns every exception into an Error, so a worker always answers.
+template <class T, class F>
+Result<T> guarded(F&& fn) {
+    try {
+        return fn();
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        logger("search")->error("index corrupt: {}", e.get_description());
+        return Error(ErrorCode::not_ready, "the index cannot be read");
+    } catch (const Xapian::DatabaseOpeningError& e) {
+        logger("search")->error("index cannot be opened: {}", e.get_description());
+        return Error(ErrorCode::not_ready, "the index cannot be opened");
+    } catch (const Xapian::Error& e) {
+        logger("search")->error("xapian error: {}", e.get_description());
+        return Error(ErrorCode::internal, "internal error");
+    } catch (const std::exception& e) {
+        logger("search")->error("search failed: {}", e.what());
+        return Error(ErrorCode::internal, "internal error");
+    }
+}
+
+} // namespace
+
+struct Engine::Impl {
+    const Config& config;
+    Analyzer analyzer;
+    std::optional<Taxonomy> taxonomy;
+    GenerationWatcher watcher;
+    ResultCache cache;
+    std::unique_ptr<WorkerPool> pool;
+    std::atomic<std::uint64_t> docs{0};
+
+    explicit Impl(const Config& c)
+        : config(c), analyzer(c.analysis), watcher(DataDir(c.data_dir), kPollInterval),
+          cache(c.searchd.cache_entries) {
+        if (!c.topics_file.empty()) {
+            std::error_code ec;
+            if (std::filesystem::exists(c.topics_file, ec)) {
+                auto t = Taxonomy::load_file(c.topics_file, analyzer);
+                if (!t) {
+                    throw ErrorException(t.error());
+                }
+                taxonomy.emplace(std::move(*t));
+            } else {
+                logger("search")->warn("topics file {} not found; /topics lists indexed topics",
+                                       c.topics_file);
+            }
+        }
+    }
+
+    template <class T, class F>
+    bool submit(Callback<T> done, F&& work) {
+        if (!pool) {
+            return false;
+        }
+        return pool->try_submit([this, done = std::move(done), work = std::forward<F>(work)](Searcher& s) {
+            Result<T> r = guarded<T>([&] { return work(s); });
+            docs.store(s.last_doc_count(), std::memory_order_relaxed);
+            done(std::move(r));
+        });
+    }
+};
+
+Engine::Engine(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
+
+Engine::~Engine() { stop(); }
+
+void Engine::start() {
+    impl_->watcher.start();
+    const std::size_t threads = worker_count(impl_->config);
+    const std::size_t depth = impl_->config.limits.search_queue_depth > 0
+                                  ? impl_->config.limits.search_queue_depth
+                                  : 4 * threads;
+    SearchEnv env{&impl_->config, &impl_->analyzer, &impl_->watcher,
+                  impl_->taxonomy ? &*impl_->taxonomy : nullptr, &impl_->cache};
+    impl_->pool = std::make_unique<WorkerPool>(threads, depth,
+                                               [env] { return std::make_unique<Searcher>(env); });
+    logger("search")->info("search workers={} queue_depth={}", threads, depth);
+}
+
+void Engine::stop() {
+    if (impl_->pool) {
+        impl_->pool->stop();
+    }
+    impl_->watcher.stop();
+}
+
+bool Engine::submit_search(SearchRequest request, Callback<SearchResult> done) {
+    return impl_->submit<SearchResult>(std::move(done), [request = std::move(request)](Searcher& s) {
+        return s.search(request);
+    });
+}
+
+bool Engine::submit_article(std::string id, std::string generation, Callback<ArticleResult> done) {
+    return impl_->submit<ArticleResult>(
+        std::move(done), [id = std::move(id), generation = std::move(generation)](Searcher& s) {
+            return s.article(id, generation);
+        });
+}
+
+bool Engine::submit_stats(Callback<StatsResult> done) {
+    return impl_->submit<StatsResult>(std::move(done), [](Searcher& s) { return s.stats(); });
+}
+
+bool Engine::submit_topics(Callback<std::vector<TopicCount>> done) {
+    return impl_->submit<std::vector<TopicCount>>(std::move(done),
+                                                  [](Searcher& s) { return s.topics(); });
+}
+
+bool Engine::ready() const noexcept { return impl_->watcher.ready(); }
+
+std::optional<std::string> Engine::live_generation() const { return impl_->watcher.live(); }
+
+std::uint64_t Engine::doc_count() const noexcept {
+    return impl_->docs.load(std::memory_order_relaxed);
+}
+
+std::size_t Engine::queue_depth() const { return impl_->pool ? impl_->pool->queued() : 0; }
+
+std::size_t Engine::queue_capacity() const noexcept {
+    return impl_->pool ? impl_->pool->capacity() : 0;
+}
+
+std::size_t Engine::busy_workers() const { return impl_->pool ? impl_->pool->busy() : 0; }
+
+std::uint64_t Engine::cache_hits() const { return impl_->cache.hits(); }
+
+} // namespace gazette::searchd

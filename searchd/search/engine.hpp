@@ -1,0 +1,60 @@
+#pragma once
+/// The search side of searchd as one object: analyzer, taxonomy, generation watcher, worker
+/// pool and result cache. The HTTP side (api/) talks to it with plain structs only.
+///
+/// Every submit_* call returns false at once when the queue is full (-> 503 overloaded);
+/// otherwise `done` is called exactly once, on a worker thread.
+
+#include "common/config.hpp"
+#include "common/error.hpp"
+#include "searchd/search/types.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gazette::searchd {
+
+class Engine {
+public:
+    /// `config` must outlive the engine. Loads the taxonomy from config.topics_file when the
+    /// file exists (a missing file is logged; a broken one throws ErrorException).
+    explicit Engine(const Config& config);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    /// Starts the generation watcher and the workers.
+    void start();
+    /// Finishes queued work, stops the workers and the watcher. Idempotent.
+    void stop();
+
+    template <class T>
+    using Callback = std::function<void(Result<T>)>;
+
+    [[nodiscard]] bool submit_search(SearchRequest request, Callback<SearchResult> done);
+    [[nodiscard]] bool submit_article(std::string id, std::string generation,
+                                      Callback<ArticleResult> done);
+    [[nodiscard]] bool submit_stats(Callback<StatsResult> done);
+    [[nodiscard]] bool submit_topics(Callback<std::vector<TopicCount>> done);
+
+    /// Whether a live generation exists (cheap; safe on I/O threads).
+    bool ready() const noexcept;
+    /// The live generation name, if any.
+    std::optional<std::string> live_generation() const;
+    /// Documents in the live generation as last seen by a worker.
+    std::uint64_t doc_count() const noexcept;
+    std::size_t queue_depth() const;
+    std::size_t queue_capacity() const noexcept;
+    std::size_t busy_workers() const;
+    std::uint64_t cache_hits() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace gazette::searchd

@@ -1,0 +1,41 @@
+#pragma once
+/// Exact facet counting with a Xapian::MatchSpy that understands our multi-valued slots
+/// (topics, authors, tags joined by schema::kMultiSep). For exact counts the match must see
+/// every matching document: call get_mset with checkatleast = db.get_doccount().
+
+#include "searchd/search/types.hpp"
+
+#include <xapian.h>
+
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace gazette::searchd {
+
+/// Value slot a facet field is counted from.
+Xapian::valueno facet_slot(FacetField field) noexcept;
+/// Whether the slot holds several values joined by schema::kMultiSep.
+bool facet_multi_valued(FacetField field) noexcept;
+
+class FacetSpy : public Xapian::MatchSpy {
+public:
+    explicit FacetSpy(std::vector<FacetField> fields);
+
+    void operator()(const Xapian::Document& doc, double wt) override;
+
+    /// Counts of one field (must be one of the constructor's), sorted by count desc then
+    /// value asc, truncated to `size`. Empty values are not counted.
+    std::vector<FacetCount> top(FacetField field, std::size_t size) const;
+
+    /// Documents seen by the spy.
+    std::uint64_t seen() const noexcept { return seen_; }
+
+private:
+    std::vector<FacetField> fields_;
+    std::array<std::unordered_map<std::string, std::uint64_t>, 7> counts_;
+    std::uint64_t seen_ = 0;
+};
+
+} // namespace gazette::searchd

@@ -1,0 +1,41 @@
+#pragma once
+/// A small LRU cache of search results shared by all workers. Keys include the generation
+/// name and the database revision, so a commit or a swap never serves stale results.
+/// Thread-safety: all methods lock; hold no reference across calls.
+
+#include "searchd/search/types.hpp"
+
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace gazette::searchd {
+
+class ResultCache {
+public:
+    /// `capacity` 0 disables the cache.
+    explicit ResultCache(std::size_t capacity) : capacity_(capacity) {}
+
+    /// The cache key of a request against a generation at a revision.
+    static std::string key(const SearchRequest& request, const std::string& generation,
+                           std::uint64_t revision);
+
+    std::optional<SearchResult> get(const std::string& key);
+    void put(const std::string& key, const SearchResult& result);
+
+    std::uint64_t hits() const;
+    std::size_t size() const;
+
+private:
+    using Entry = std::pair<std::string, SearchResult>;
+    std::size_t capacity_;
+    mutable std::mutex mutex_;
+    std::list<Entry> lru_; ///< most recent first
+    std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+    std::uint64_t hits_ = 0;
+};
+
+} // namespace gazette::searchd

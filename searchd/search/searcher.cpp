@@ -1,0 +1,476 @@
+#include "searchd/search/searcher.hpp"
+
+#include "common/analyzer.hpp"
+#include "common/article.hpp"
+#include "common/data_dir.hpp"
+#include "common/logging.hpp"
+#include "common/schema.hpp"
+#include "common/text.hpp"
+#include "common/topics.hpp"
+#include "searchd/search/cursor.hpp"
+#include "searchd/search/facets.hpp"
+#include "searchd/search/generation_watcher.hpp"
+#include "searchd/search/query_builder.hpp"
+#include "searchd/search/result_cache.hpp"
+#include "searchd/search/snippet.hpp"
+
+#include <xapian.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+namespace gazette::searchd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kRetainedCache = 2;
+/// Below this many hits, a spelling correction is offered as `suggestion`.
+constexpr std::uint64_t kSuggestBelow = 10;
+
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+/// Accepts only documents after the cursor's (date, docid) key in the sort order.
+class AfterKeyDecider : public Xapian::MatchDecider {
+public:
+    AfterKeyDecider(std::string date, Xapian::docid docid, bool descending)
+        : date_(std::move(date)), docid_(docid), descending_(descending) {}
+
+    bool operator()(const Xapian::Document& doc) const override {
+        const std::string v = doc.get_value(schema::kSlotDate);
+        const int c = v.compare(date_);
+        if (c == 0) {
+            return doc.get_docid() > docid_;
+        }
+        return descending_ ? c < 0 : c > 0;
+    }
+
+private:
+    std::string date_;
+    Xapian::docid docid_;
+    bool descending_;
+};
+
+std::uint64_t directory_bytes(const std::filesystem::path& dir) {
+    std::uint64_t total = 0;
+    std::error_code ec;
+    for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        if (it->is_regular_file(ec)) {
+            total += it->file_size(ec);
+        }
+    }
+    return total;
+}
+
+/// An open generation and the query parsers bound to it (one per query language).
+struct OpenGeneration {
+    std::string name;
+    Xapian::Database db;
+    std::map<std::string, Xapian::QueryParser, std::less<>> parsers;
+};
+
+/// Thrown inside a search attempt to ask for a retry after reopen().
+struct Retry {};
+
+} // namespace
+
+struct Searcher::Impl {
+    SearchEnv env;
+    std::uint64_t live_sequence = 0;
+    std::optional<OpenGeneration> live;
+    std::deque<OpenGeneration> retained;
+    std::uint64_t doc_count = 0;
+
+    explicit Impl(SearchEnv e) : env(e) {}
+
+    const DataDir& data_dir() const { return env.watcher->data_dir(); }
+
+    /// The live generation, opened fresh when the watcher saw a swap, else reopened.
+    Result<OpenGeneration*> acquire_live() {
+        const std::uint64_t seq = env.watcher->sequence();
+        if (seq == 0) {
+            return Error(ErrorCode::not_ready, "no index generation is live yet");
+        }
+        if (!live || seq != live_sequence) {
+            const auto name = env.watcher->live();
+            if (!name) {
+                return Error(ErrorCode::not_ready, "no index generation is live yet");
+            }
+            try {
+                OpenGeneration g{*name, Xapian::Database(data_dir().generation_path(*name).string()),
+                                 {}};
+                live = std::move(g);
+                live_sequence = seq;
+            } catch (const Xapian::DatabaseOpeningError& e) {
+                logger("search")->error("cannot open generation {}: {}", *name, e.get_msg());
+                live.reset();
+                return Error(ErrorCode::not_ready,
+                             fmt::format("generation {} cannot be opened", *name));
+            }
+        } else {
+            live->db.reopen();
+        }
+        doc_count = live->db.get_doccount();
+        return &*live;
+    }
+
+    /// A generation by name: the live one, or a retained older one (small per-worker cache).
+    Result<OpenGeneration*> acquire(const std::string& generation) {
+        if (generation.empty()) {
+            return acquire_live();
+        }
+        if (!generation_number(generation)) {
+            return Error(ErrorCode::bad_request,
+                         fmt::format("'{}' is not a generation name (like g000004)", generation),
+                         "generation");
+        }
+        if (const auto name = env.watcher->live(); name && *name == generation) {
+            return acquire_live();
+        }
+        for (auto it = retained.begin(); it != retained.end(); ++it) {
+            if (it->name == generation) {
+                it->db.reopen();
+                return &*it;
+            }
+        }
+        const auto path = data_dir().generation_path(generation);
+        std::error_code ec;
+        if (!std::filesystem::is_directory(path, ec)) {
+            return Error(ErrorCode::not_found,
+                         fmt::format("generation {} is not retained", generation), "generation");
+        }
+        try {
+            retained.push_front(OpenGeneration{generation, Xapian::Database(path.string()), {}});
+        } catch (const Xapian::DatabaseOpeningError& e) {
+            return Error(ErrorCode::not_found,
+                         fmt::format("generation {} cannot be opened: {}", generation, e.get_msg()),
+                         "generation");
+        }
+        while (retained.size() > kRetainedCache) {
+            retained.pop_back();
+        }
+        return &retained.front();
+    }
+
+    Xapian::QueryParser& parser(OpenGeneration& g, const std::string& lang) {
+        auto it = g.parsers.find(lang);
+        if (it == g.parsers.end()) {
+            Xapian::QueryParser qp = env.analyzer->make_query_parser(lang, g.db);
+            configure_query_parser(qp, env.config->limits);
+            it = g.parsers.emplace(lang, std::move(qp)).first;
+        }
+        return it->second;
+    }
+
+    /// Runs `attempt` on a generation; DatabaseModifiedError -> reopen and retry once.
+    template <class T, class F>
+    Result<T> with_retry(const std::string& generation, F&& attempt) {
+        for (int round = 0; round < 2; ++round) {
+            auto g = acquire(generation);
+            if (!g) {
+                return g.error();
+            }
+            try {
+                return attempt(**g);
+            } catch (const Xapian::DatabaseModifiedError&) {
+                logger("search")->debug("database modified during query; reopening");
+                (*g)->db.reopen();
+            } catch (const Xapian::DatabaseOpeningError& e) {
+                // The generation went away underneath us (deleted after a swap).
+                logger("search")->warn("generation {} vanished: {}", (*g)->name, e.get_msg());
+                live.reset();
+                retained.clear();
+            }
+        }
+        return Error(ErrorCode::not_ready, "the index changed during the query; retry");
+    }
+
+    Result<SearchResult> run_search(OpenGeneration& g, const SearchRequest& request,
+                                    const std::optional<Cursor>& cursor, Clock::time_point t0);
+    Hit make_hit(const Xapian::MSetIterator& it, const SnippetGenerator& snippets,
+                 const SearchRequest& request, Xapian::Enquire& enquire);
+};
+
+Searcher::Searcher(SearchEnv env) : impl_(std::make_unique<Impl>(env)) {}
+Searcher::~Searcher() = default;
+
+std::uint64_t Searcher::last_doc_count() const noexcept { return impl_->doc_count; }
+
+Hit Searcher::Impl::make_hit(const Xapian::MSetIterator& it, const SnippetGenerator& snippets,
+                             const SearchRequest& request, Xapian::Enquire& enquire) {
+    Hit hit;
+    hit.score = it.get_weight();
+    const Xapian::Document doc = it.get_document();
+    auto article = article_from_json(doc.get_data());
+    if (!article) {
+        // Should never happen: the indexer wrote this data. Keep the hit, log the damage.
+        logger("search")->error("docid {} has unreadable data: {}", *it, article.error().message);
+        return hit;
+    }
+    Article& a = *article;
+    hit.id = a.id;
+    hit.title = text::html_escape(a.title);
+    hit.url = a.url;
+    hit.source = a.source;
+    hit.authors = a.authors;
+    hit.date = a.date;
+    hit.lang = a.lang;
+    for (const auto& t : a.topics) {
+        hit.topics.push_back(t.id);
+    }
+    if (request.snippet_chars > 0) {
+        hit.snippet = snippets.generate(a.body, request.snippet_chars);
+    }
+    if (request.explain) {
+        for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
+             ++t) {
+            hit.matched_terms.push_back(*t);
+        }
+    }
+    return hit;
+}
+
+Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchRequest& request,
+                                                const std::optional<Cursor>& cursor,
+                                                Clock::time_point t0) {
+    const LimitsConfig& limits = env.config->limits;
+    std::string cache_key;
+    if (env.cache != nullptr) {
+        cache_key = ResultCache::key(request, g.name, g.db.get_revision());
+        if (auto cached = env.cache->get(cache_key)) {
+            cached->took_ms = ms_since(t0);
+            return std::move(*cached);
+        }
+    }
+    const std::string lang = env.analyzer->query_language(request.q);
+    Xapian::QueryParser& qp = parser(g, lang);
+    const unsigned flags = env.analyzer->query_flags() | Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    auto plan = build_query_plan(qp, request, flags, limits);
+    if (!plan) {
+        return plan.error();
+    }
+
+    const Xapian::doccount doccount = g.db.get_doccount();
+    const bool want_facets = !request.facets.empty();
+    const double budget_s = limits.query_time_budget_ms / 1000.0;
+
+    Xapian::Enquire enquire(g.db);
+    enquire.set_query(plan->filtered);
+    if (budget_s > 0) {
+        enquire.set_time_limit(budget_s);
+    }
+    switch (request.sort) {
+    case SortOrder::relevance:
+        enquire.set_sort_by_relevance();
+        break;
+    case SortOrder::date_desc:
+        enquire.set_sort_by_value(schema::kSlotDate, true);
+        break;
+    case SortOrder::date_asc:
+        enquire.set_sort_by_value(schema::kSlotDate, false);
+        break;
+    }
+
+    std::size_t offset = request.offset;
+    std::optional<AfterKeyDecider> decider;
+    if (cursor) {
+        if (cursor->sort == SortOrder::relevance) {
+            offset = static_cast<std::size_t>(cursor->offset);
+        } else {
+            offset = 0;
+            decider.emplace(cursor->last_date, cursor->last_docid,
+                            cursor->sort == SortOrder::date_desc);
+        }
+    }
+
+    FacetSpy spy(request.facets);
+    const auto window = static_cast<Xapian::doccount>(offset + request.limit);
+    Xapian::MSet mset;
+    Xapian::MSet counting; // the MSet whose estimates give `total`
+    if (!decider) {
+        if (want_facets) {
+            enquire.add_matchspy(&spy);
+        }
+        mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
+                                static_cast<Xapian::doccount>(request.limit),
+                                want_facets ? doccount : std::max<Xapian::doccount>(window, 100));
+        counting = mset;
+    } else {
+        mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit), 0, nullptr,
+                                &*decider);
+        if (want_facets) {
+            enquire.add_matchspy(&spy);
+        }
+        counting = enquire.get_mset(0, 0, want_facets ? doccount : 100);
+    }
+    enquire.clear_matchspies();
+
+    SearchResult result;
+    result.q = request.q;
+    result.parsed = plan->text.get_description();
+    result.generation = g.name;
+    bool budget_hit = budget_s > 0 && ms_since(t0) >= limits.query_time_budget_ms;
+    result.total.lower = counting.get_matches_lower_bound();
+    result.total.upper = counting.get_matches_upper_bound();
+    result.total.value = counting.get_matches_estimated();
+    result.total.exact = result.total.lower == result.total.upper && !budget_hit;
+
+    for (const FacetField f : request.facets) {
+        result.facets.push_back(FacetResult{f, spy.top(f, request.facet_size), !budget_hit});
+    }
+    // Disjunctive facets: a field with an active filter is counted without its own filter,
+    // so the user sees what selecting another value of it would give.
+    for (const auto& [field, query] : plan->disjunctive) {
+        Xapian::Enquire e(g.db);
+        e.set_query(query);
+        if (budget_s > 0) {
+            e.set_time_limit(budget_s);
+        }
+        FacetSpy one({field});
+        e.add_matchspy(&one);
+        (void)e.get_mset(0, 0, doccount);
+        for (auto& fr : result.facets) {
+            if (fr.field == field) {
+                fr.values = one.top(field, request.facet_size);
+            }
+        }
+    }
+    budget_hit = budget_s > 0 && ms_since(t0) >= limits.query_time_budget_ms;
+    if (budget_hit) {
+        for (auto& fr : result.facets) {
+            fr.exact = false;
+        }
+        result.total.exact = false;
+        if (ms_since(t0) > 1.5 * limits.query_time_budget_ms) {
+            return Error(ErrorCode::timeout,
+                         fmt::format("query exceeded its time budget of {} ms",
+                                     limits.query_time_budget_ms));
+        }
+    }
+
+    const SnippetGenerator snippets = SnippetGenerator::from_query(
+        plan->text, SnippetGenerator::wildcard_roots(request.q), env.analyzer->stemmer(lang));
+    result.hits.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        result.hits.push_back(make_hit(it, snippets, request, enquire));
+    }
+
+    if (plan->corrected && result.total.value < kSuggestBelow) {
+        result.suggestion = plan->corrected;
+    }
+
+    // Another page exists: hand out a cursor pinned to this generation.
+    const bool more = mset.size() == request.limit &&
+                      (decider ? mset.get_matches_lower_bound() > mset.size()
+                               : result.total.upper > offset + request.limit);
+    if (more && mset.size() > 0) {
+        Cursor next;
+        next.generation = g.name;
+        next.sort = request.sort;
+        if (request.sort == SortOrder::relevance) {
+            next.offset = offset + request.limit;
+        } else {
+            auto last = mset.end();
+            --last;
+            next.last_date = last.get_document().get_value(schema::kSlotDate);
+            next.last_docid = *last;
+        }
+        result.next_cursor = encode_cursor(next);
+    }
+    result.took_ms = ms_since(t0);
+    if (env.cache != nullptr && result.total.exact) {
+        env.cache->put(cache_key, result);
+    }
+    return result;
+}
+
+Result<SearchResult> Searcher::search(const SearchRequest& request) {
+    const auto t0 = Clock::now();
+    std::optional<Cursor> cursor;
+    std::string generation = request.generation;
+    SearchRequest effective = request;
+    if (!request.cursor.empty()) {
+        auto c = decode_cursor(request.cursor);
+        if (!c) {
+            return c.error();
+        }
+        if (!generation.empty() && generation != c->generation) {
+            return Error(ErrorCode::bad_request, "cursor belongs to another generation", "cursor");
+        }
+        generation = c->generation;
+        effective.sort = c->sort;
+        cursor = std::move(*c);
+    }
+    try {
+        return impl_->with_retry<SearchResult>(generation, [&](OpenGeneration& g) {
+            return impl_->run_search(g, effective, cursor, t0);
+        });
+    } catch (const Xapian::WildcardError& e) {
+        return Error(ErrorCode::too_complex,
+                     fmt::format("a wildcard expands to more than {} terms",
+                                 impl_->env.config->limits.max_wildcard_expansion),
+                     "q");
+    } catch (const Xapian::QueryParserError& e) {
+        return Error(ErrorCode::bad_query, e.get_msg(), "q");
+    }
+}
+
+Result<ArticleResult> Searcher::article(const std::string& id, const std::string& generation) {
+    return impl_->with_retry<ArticleResult>(generation, [&](OpenGeneration& g) -> Result<ArticleResult> {
+        const std::string term = std::string(schema::kIdPrefix) + id;
+        auto pl = g.db.postlist_begin(term);
+        if (pl == g.db.postlist_end(term)) {
+            return Error(ErrorCode::not_found, fmt::format("no article with id '{}'", id), "id");
+        }
+        return ArticleResult{g.db.get_document(*pl).get_data(), g.name};
+    });
+}
+
+Result<StatsResult> Searcher::stats() {
+    return impl_->with_retry<StatsResult>({}, [&](OpenGeneration& g) -> Result<StatsResult> {
+        StatsResult s;
+        s.articles = g.db.get_doccount();
+        s.generation = g.name;
+        s.last_update = g.db.get_metadata(std::string(schema::kMetaLastUpdate));
+        s.created = g.db.get_metadata(std::string(schema::kMetaCreated));
+        s.index_bytes = directory_bytes(impl_->data_dir().generation_path(g.name));
+        try {
+            s.generations = impl_->data_dir().list_generations();
+        } catch (const std::exception& e) {
+            logger("search")->warn("cannot list generations: {}", e.what());
+        }
+        return s;
+    });
+}
+
+Result<std::vector<TopicCount>> Searcher::topics() {
+    return impl_->with_retry<std::vector<TopicCount>>(
+        {}, [&](OpenGeneration& g) -> Result<std::vector<TopicCount>> {
+            std::vector<TopicCount> out;
+            const std::string prefix(schema::kTopicPrefix);
+            if (impl_->env.taxonomy != nullptr) {
+                for (const auto& t : impl_->env.taxonomy->topics()) {
+                    out.push_back(TopicCount{t.id, t.label, t.description,
+                                             g.db.get_termfreq(prefix + t.id)});
+                }
+                return out;
+            }
+            // No taxonomy file: report the topics present in the index.
+            for (auto it = g.db.allterms_begin(prefix); it != g.db.allterms_end(prefix); ++it) {
+                const std::string term = *it;
+                out.push_back(TopicCount{term.substr(prefix.size()), term.substr(prefix.size()), {},
+                                         it.get_termfreq()});
+            }
+            return out;
+        });
+}
+
+} // namespace gazette::searchd

@@ -1,0 +1,63 @@
+#pragma once
+/// One search worker's Xapian state: its own Database (live generation, plus a small cache of
+/// retained ones), Enquire and QueryParsers, kept for the worker's whole life.
+///
+/// Thread-safety: none. A Searcher is used by exactly one thread (its worker).
+
+#include "common/config.hpp"
+#include "common/error.hpp"
+#include "searchd/search/types.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gazette {
+class Analyzer;
+class Taxonomy;
+} // namespace gazette
+
+namespace gazette::searchd {
+
+class GenerationWatcher;
+class ResultCache;
+
+/// What every searcher shares (all immutable or thread-safe). Must outlive the searchers.
+struct SearchEnv {
+    const Config* config = nullptr;
+    const Analyzer* analyzer = nullptr;
+    GenerationWatcher* watcher = nullptr;
+    const Taxonomy* taxonomy = nullptr; ///< may be null (no topics file)
+    ResultCache* cache = nullptr;       ///< may be null (no result cache)
+};
+
+class Searcher {
+public:
+    explicit Searcher(SearchEnv env);
+    ~Searcher();
+    Searcher(const Searcher&) = delete;
+    Searcher& operator=(const Searcher&) = delete;
+
+    /// Runs a search. Errors: not_ready (no live generation), not_found (unknown generation),
+    /// bad_query / bad_request / too_complex (query), timeout, internal.
+    /// Xapian exceptions other than those mapped are thrown to the caller.
+    [[nodiscard]] Result<SearchResult> search(const SearchRequest& request);
+
+    /// The stored article with id `id` (in `generation`, or the live one when empty).
+    [[nodiscard]] Result<ArticleResult> article(const std::string& id, const std::string& generation);
+
+    /// Article count, generation, last update, size on disk.
+    [[nodiscard]] Result<StatsResult> stats();
+
+    /// The taxonomy's topics with the live generation's article counts.
+    [[nodiscard]] Result<std::vector<TopicCount>> topics();
+
+    /// Documents in the generation this searcher last opened (0 before any).
+    std::uint64_t last_doc_count() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace gazette::searchd

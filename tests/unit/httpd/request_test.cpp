@@ -1,0 +1,25 @@
+#include "httpd/server.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gazette::httpd {
+namespace {
+
+TEST(Request, ParamsKeepOrderAndRepeats) {
+    Request request;
+    request.query = {{"topic", "energy"}, {"q", "gas"}, {"topic", "military"}};
+    EXPECT_EQ(request.param("topic"), std::optional<std::string>("energy"));
+    EXPECT_EQ(request.params("topic"), (std::vector<std::string>{"energy", "military"}));
+    EXPECT_FALSE(request.param("missing").has_value());
+    EXPECT_TRUE(request.params("missing").empty());
+}
+
+TEST(Request, HeaderLookupByLowerCaseName) {
+    Request request;
+    request.headers = {{"content-type", "application/json"}, {"x-api-key", "k1"}};
+    EXPECT_EQ(request.header("x-api-key"), std::optional<std::string>("k1"));
+    EXPECT_FALSE(request.header("authorization").has_value());
+}
+
+} // namespace
+} // namespace gazette::httpd

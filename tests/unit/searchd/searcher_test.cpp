@@ -1,0 +1,351 @@
+#include "common/analyzer.hpp"
+#include "common/schema.hpp"
+#include "searchd/search/cursor.hpp"
+#include "searchd/search/facets.hpp"
+#include "searchd/search/generation_watcher.hpp"
+#include "searchd/search/result_cache.hpp"
+#include "searchd/search/searcher.hpp"
+#include "test_index.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+namespace gazette::searchd {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SearcherTest : public ::testing::Test {
+protected:
+    SearcherTest()
+        : config_(test::test_config(tmp_.path())), analyzer_(config_.analysis),
+          data_dir_(tmp_.path()), watcher_(DataDir(tmp_.path()), 10ms) {}
+
+    void publish(const std::string& gen, const std::vector<Article>& articles) {
+        test::build_generation(data_dir_, analyzer_, gen, articles);
+        watcher_.poll_once();
+    }
+
+    Searcher make() { return Searcher(SearchEnv{&config_, &analyzer_, &watcher_, nullptr}); }
+
+    static SearchRequest req(std::string q) {
+        SearchRequest r;
+        r.q = std::move(q);
+        return r;
+    }
+
+    static std::map<std::string, std::uint64_t> facet(const SearchResult& r, FacetField f) {
+        std::map<std::string, std::uint64_t> m;
+        for (const auto& fr : r.facets) {
+            if (fr.field == f) {
+                for (const auto& c : fr.values) {
+                    m[c.value] = c.count;
+                }
+            }
+        }
+        return m;
+    }
+
+    test::TempDir tmp_;
+    Config config_;
+    Analyzer analyzer_;
+    DataDir data_dir_;
+    GenerationWatcher watcher_;
+};
+
+TEST_F(SearcherTest, NotReadyWithoutLiveGeneration) {
+    Searcher s = make();
+    auto r = s.search(req("gas"));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::not_ready);
+}
+
+TEST_F(SearcherTest, SearchReturnsHitsWithFields) {
+    publish("g000001", test::sample_corpus());
+    Searcher s = make();
+    auto r = s.search(req("pipeline"));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->generation, "g000001");
+    EXPECT_EQ(r->total.value, 2U);
+    EXPECT_TRUE(r->total.exact);
+    ASSERT_EQ(r->hits.size(), 2U);
+    EXPECT_GE(r->hits[0].score, r->hits[1].score);
+    const Hit& h = r->hits[0].id == "a1" ? r->hits[0] : r->hits[1];
+    EXPECT_EQ(h.id, "a1");
+    EXPECT_EQ(h.title, "Gas pipeline to China");
+    EXPECT_EQ(h.source, "Reuters");
+    EXPECT_EQ(h.date, "2024-05-16");
+    EXPECT_EQ(h.lang, "en");
+    EXPECT_EQ(h.authors, (std::vector<std::string>{"Ann Lee"}));
+    EXPECT_EQ(h.topics, (std::vector<std::string>{"energy", "trade"}));
+    EXPECT_NE(h.snippet.find("<mark>pipeline</mark>"), std::string::npos) << h.snippet;
+    EXPECT_GT(h.score, 0);
+    EXPECT_FALSE(r->parsed.empty());
+}
+
+TEST_F(SearcherTest, FacetCountsMatchBruteForce) {
+    const auto corpus = test::sample_corpus();
+    publish("g000001", corpus);
+    Searcher s = make();
+    SearchRequest r = req("");
+    r.facets = {FacetField::topic, FacetField::source, FacetField::author, FacetField::lang,
+                FacetField::tag,   FacetField::year,   FacetField::month};
+    r.facet_size = 100;
+    auto res = s.search(r);
+    ASSERT_TRUE(res) << res.error().message;
+
+    std::map<std::string, std::uint64_t> topics, sources, authors, years, tags;
+    for (const auto& a : corpus) {
+        for (const auto& t : a.topics) {
+            ++topics[t.id];
+        }
+        for (const auto& au : a.authors) {
+            ++authors[au];
+        }
+        for (const auto& tg : a.tags) {
+            ++tags[tg];
+        }
+        ++sources[a.source];
+        if (!a.date.empty()) {
+            ++years[a.date.substr(0, 4)];
+        }
+    }
+    EXPECT_EQ(facet(*res, FacetField::topic), topics);
+    EXPECT_EQ(facet(*res, FacetField::source), sources);
+    EXPECT_EQ(facet(*res, FacetField::author), authors);
+    EXPECT_EQ(facet(*res, FacetField::tag), tags);
+    EXPECT_EQ(facet(*res, FacetField::year), years);
+    EXPECT_EQ(facet(*res, FacetField::lang), (std::map<std::string, std::uint64_t>{{"en", 6}, {"ru", 1}}));
+    EXPECT_EQ(facet(*res, FacetField::month)["2024-05"], 1U);
+    // Sorted by count desc then value.
+    ASSERT_FALSE(res->facets.empty());
+    const auto& tv = res->facets[0].values;
+    ASSERT_GE(tv.size(), 3U);
+    EXPECT_EQ(tv[0].value, "energy");
+    EXPECT_EQ(tv[0].count, 5U);
+    EXPECT_EQ(tv[1].value, "diplomacy"); // 2, before "trade" (2)
+    EXPECT_EQ(tv[2].value, "trade");
+    EXPECT_TRUE(res->facets[0].exact);
+}
+
+TEST_F(SearcherTest, FacetSizeTruncates) {
+    publish("g000001", test::sample_corpus());
+    Searcher s = make();
+    SearchRequest r = req("");
+    r.facets = {FacetField::topic};
+    r.facet_size = 2;
+    auto res = s.search(r);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->facets[0].values.size(), 2U);
+}
+
+TEST_F(SearcherTest, DisjunctiveFacets) {
+    publish("g000001", test::sample_corpus());
+    Searcher s = make();
+    SearchRequest r = req("");
+    r.filters.topic = {"diplomacy"};
+    r.facets = {FacetField::topic, FacetField::source};
+    auto res = s.search(r);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->total.value, 2U);
+    // topic counts ignore the topic filter: the whole (unfiltered) set.
+    EXPECT_EQ(facet(*res, FacetField::topic)["energy"], 5U);
+    EXPECT_EQ(facet(*res, FacetField::topic)["diplomacy"], 2U);
+    // source counts respect it: only the two diplomacy articles (both AP).
+    EXPECT_EQ(facet(*res, FacetField::source), (std::map<std::string, std::uint64_t>{{"AP", 2}}));
+}
+
+TEST_F(SearcherTest, SortByDateAndCursorPagesWithoutRepeats) {
+    publish("g000001", test::sample_corpus());
+    Searcher s = make();
+    for (const SortOrder order : {SortOrder::date_desc, SortOrder::date_asc, SortOrder::relevance}) {
+        SearchRequest r = req(order == SortOrder::relevance ? "gas OR energy OR pipeline OR talks" : "");
+        r.sort = order;
+        r.limit = 2;
+        r.facets.clear();
+        std::vector<std::string> all;
+        std::vector<std::string> dates;
+        for (int page = 0; page < 10; ++page) {
+            auto res = s.search(r);
+            ASSERT_TRUE(res) << res.error().message;
+            for (const auto& h : res->hits) {
+                all.push_back(h.id);
+                dates.push_back(h.date);
+            }
+            if (!res->next_cursor) {
+                break;
+            }
+            r.cursor = *res->next_cursor;
+        }
+        const std::set<std::string> unique(all.begin(), all.end());
+        EXPECT_EQ(unique.size(), all.size()) << "repeated hits";
+        if (order != SortOrder::relevance) {
+            EXPECT_EQ(all.size(), 7U);
+            std::vector<std::string> dated(dates.begin(), dates.end());
+            // Undated (empty) sorts last in desc, first in asc; check monotonic order.
+            for (std::size_t i = 1; i < dated.size(); ++i) {
+                if (order == SortOrder::date_desc) {
+                    EXPECT_GE(dated[i - 1], dated[i]);
+                } else {
+                    EXPECT_LE(dated[i - 1], dated[i]);
+                }
+            }
+        } else {
+            auto full = s.search(req("gas OR energy OR pipeline OR talks"));
+            ASSERT_TRUE(full);
+            EXPECT_EQ(all.size(), full->total.value);
+        }
+    }
+}
+
+TEST_F(SearcherTest, CursorCodec) {
+    Cursor c;
+    c.generation = "g000012";
+    c.sort = SortOrder::date_asc;
+    c.last_date = "20240516";
+    c.last_docid = 42;
+    auto d = decode_cursor(encode_cursor(c));
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->generation, "g000012");
+    EXPECT_EQ(d->sort, SortOrder::date_asc);
+    EXPECT_EQ(d->last_date, "20240516");
+    EXPECT_EQ(d->last_docid, 42U);
+    EXPECT_FALSE(decode_cursor("zz"));
+    EXPECT_FALSE(decode_cursor("abc"));
+}
+
+TEST_F(SearcherTest, FollowsGenerationSwapAndServesRetained) {
+    publish("g000001", test::sample_corpus());
+    Searcher s = make();
+    auto r1 = s.search(req("pipeline"));
+    ASSERT_TRUE(r1);
+    EXPECT_EQ(r1->generation, "g000001");
+
+    auto corpus = test::sample_corpus();
+    corpus.push_back(test::make_article("b1", "Another pipeline", "A pipeline story.", "2024-06-01"));
+    publish("g000002", corpus);
+    auto r2 = s.search(req("pipeline"));
+    ASSERT_TRUE(r2);
+    EXPECT_EQ(r2->generation, "g000002");
+    EXPECT_EQ(r2->total.value, 3U);
+
+    SearchRequest old = req("pipeline");
+    old.generation = "g000001";
+    auto r3 = s.search(old);
+    ASSERT_TRUE(r3);
+    EXPECT_EQ(r3->generation, "g000001");
+    EXPECT_EQ(r3->total.value, 2U);
+
+    old.generation = "g000099";
+    auto r4 = s.search(old);
+    ASSERT_FALSE(r4);
+    EXPECT_EQ(r4.error().code, ErrorCode::not_found);
+    old.generation = "../etc";
+    EXPECT_EQ(s.search(old).error().code, ErrorCode::bad_request);
+}
+
+TEST_F(SearcherTest, SeesCommitsToLiveGeneration) {
+    publish("g000001", test::sample_corpus());
+    Searcher s = make();
+    ASSERT_EQ(s.search(req("zebra"))->total.value, 0U);
+    {
+        Xapian::WritableDatabase db(data_dir_.generation_path("g000001").string(), Xapian::DB_OPEN);
+        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
+        auto a = test::make_article("z1", "Zebra", "A zebra crossing.", "2024-01-01");
+        db.replace_document("Qz1", analyzer_.build_document(a, tg));
+        db.commit();
+    }
+    EXPECT_EQ(s.search(req("zebra"))->total.value, 1U);
+}
+
+TEST_F(SearcherTest, ResultCacheHitsAndInvalidatesOnCommit) {
+    publish("g000001", test::sample_corpus());
+    ResultCache cache(16);
+    Searcher s(SearchEnv{&config_, &analyzer_, &watcher_, nullptr, &cache});
+    auto first = s.search(req("gas"));
+    ASSERT_TRUE(first);
+    auto second = s.search(req("gas"));
+    ASSERT_TRUE(second);
+    EXPECT_EQ(cache.hits(), 1U);
+    EXPECT_EQ(second->total.value, first->total.value);
+    ASSERT_EQ(second->hits.size(), first->hits.size());
+    EXPECT_EQ(second->hits[0].id, first->hits[0].id);
+    SearchRequest other = req("gas");
+    other.filters.topic = {"trade"};
+    ASSERT_TRUE(s.search(other));
+    EXPECT_EQ(cache.hits(), 1U); // different filters, different key
+    {
+        Xapian::WritableDatabase db(data_dir_.generation_path("g000001").string(), Xapian::DB_OPEN);
+        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
+        auto a = test::make_article("g9", "More gas", "Gas again.", "2024-01-01");
+        db.replace_document("Qg9", analyzer_.build_document(a, tg));
+        db.commit();
+    }
+    auto third = s.search(req("gas"));
+    ASSERT_TRUE(third);
+    EXPECT_EQ(third->total.value, first->total.value + 1); // new revision: not served stale
+    EXPECT_EQ(cache.hits(), 1U);
+}
+
+TEST_F(SearcherTest, WildcardLimitIsTooComplex) {
+    config_.limits.max_wildcard_expansion = 1;
+    publish("g000001", test::sample_corpus());
+    Searcher s = make();
+    auto r = s.search(req("p*"));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::too_complex);
+}
+
+TEST_F(SearcherTest, ArticleStatsTopics) {
+    auto corpus = test::sample_corpus();
+    corpus.push_back(test::make_article("business/001", "Slash id", "Body.", "2024-01-01"));
+    publish("g000001", corpus);
+    Searcher s = make();
+    auto a = s.article("business/001", "");
+    ASSERT_TRUE(a);
+    EXPECT_NE(a->json.find("Slash id"), std::string::npos);
+    auto missing = s.article("nope", "");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+
+    auto st = s.stats();
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->articles, 8U);
+    EXPECT_EQ(st->generation, "g000001");
+    EXPECT_EQ(st->last_update, "2024-06-01T00:00:00Z");
+    EXPECT_GT(st->index_bytes, 0U);
+
+    auto t = s.topics();
+    ASSERT_TRUE(t);
+    std::map<std::string, std::uint64_t> counts;
+    for (const auto& tc : *t) {
+        counts[tc.id] = tc.count;
+    }
+    EXPECT_EQ(counts["energy"], 5U);
+    EXPECT_EQ(counts["nuclear"], 1U);
+}
+
+TEST_F(SearcherTest, SpellingSuggestionWhenFewHits) {
+    // Spelling data is what the indexer adds for title and body words.
+    test::build_generation(data_dir_, analyzer_, "g000001", test::sample_corpus());
+    {
+        Xapian::WritableDatabase db(data_dir_.generation_path("g000001").string(), Xapian::DB_OPEN);
+        db.add_spelling("pipeline", 5);
+        db.add_spelling("sanctions", 5);
+        db.commit();
+    }
+    watcher_.poll_once();
+    Searcher s = make();
+    auto r = s.search(req("pipelnie"));
+    ASSERT_TRUE(r);
+    ASSERT_TRUE(r->suggestion.has_value());
+    EXPECT_EQ(*r->suggestion, "pipeline");
+    auto ok = s.search(req("pipeline"));
+    ASSERT_TRUE(ok);
+    EXPECT_FALSE(ok->suggestion.has_value());
+}
+
+} // namespace
+} // namespace gazette::searchd
