@@ -209,6 +209,12 @@ std::string Analyzer::filter_value(std::string_view value) {
 }
 
 Xapian::Document Analyzer::build_document(const Article& a, Xapian::TermGenerator& tg) const {
+    Xapian::Document doc = build_untopiced_document(a, tg);
+    retopic_document(doc, a);
+    return doc;
+}
+
+Xapian::Document Analyzer::build_untopiced_document(const Article& a, Xapian::TermGenerator& tg) const {
     Xapian::Document doc;
     tg.set_document(doc);
     tg.set_stemmer(stemmer(a.lang));
@@ -263,7 +269,6 @@ Xapian::Document Analyzer::build_document(const Article& a, Xapian::TermGenerato
         doc.add_value(schema::kSlotYear, a.date.substr(0, 4));
         doc.add_value(schema::kSlotMonth, a.date.substr(0, 7));
     }
-    retopic_document(doc, a);
     return doc;
 }
 

@@ -55,6 +55,11 @@ public:
     /// `tg` is the caller's (per-thread) TermGenerator; its stemmer is set per article.
     Xapian::Document build_document(const Article& article, Xapian::TermGenerator& tg) const;
 
+    /// build_document without the topic terms, topic value and stored data: the first half,
+    /// for callers that classify the built terms and then call retopic_document (which adds
+    /// them), so the data is serialised once.
+    Xapian::Document build_untopiced_document(const Article& article, Xapian::TermGenerator& tg) const;
+
     /// Replaces the topic terms and topic value of an existing document (retag) without
     /// touching its text terms. `article` is the document's decoded data with new topics.
     void retopic_document(Xapian::Document& doc, const Article& article) const;

@@ -20,7 +20,7 @@ Xapian::Document DocumentBuilder::build(Article& article, Xapian::TermGenerator&
     // Build once without topics, classify from the built terms, then attach the topics: the
     // classifier sees exactly what the index holds (and what retag will see later).
     article.topics.clear();
-    Xapian::Document doc = analyzer_.build_document(article, tg);
+    Xapian::Document doc = analyzer_.build_untopiced_document(article, tg);
     article.topics = topics_for(doc, article);
     analyzer_.retopic_document(doc, article);
     return doc;
