@@ -9,15 +9,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <thread>
-
-#include <pthread.h>
-#include <unistd.h>
 
 #ifndef GAZETTE_VERSION
 #define GAZETTE_VERSION "0.0.0"
@@ -122,14 +116,6 @@ int run(int argc, char** argv) {
     }
     gazette::init_logging(config.log_level);
 
-    // Signals are taken synchronously by one thread (sigwait), never by an async handler;
-    // block them before any other thread starts so that every thread inherits the mask.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
     gazette::searchd::Engine engine(config);
     engine.start();
     gazette::searchd::api::Service service(config, engine,
@@ -154,6 +140,11 @@ int run(int argc, char** argv) {
                                                       gazette::httpd::Responder respond) {
         service.handle(std::move(request), std::move(respond));
     });
+    // SIGINT/SIGTERM: the server stops accepting and drains in-flight requests (asio
+    // signal_set, no raw handler); then run() returns and the workers are joined below.
+    server.handle_signals([](int signo) {
+        gazette::logger("http")->info("signal {}: draining and stopping", signo);
+    });
     try {
         server.start();
     } catch (const std::exception& e) {
@@ -171,22 +162,7 @@ int run(int argc, char** argv) {
     gazette::logger("http")->info("listening on {}:{} data_dir={}", options.host, server.port(),
                                   config.data_dir);
 
-    std::atomic<bool> done{false};
-    std::thread signal_thread([&] {
-        const timespec tick{0, 200'000'000};
-        while (!done.load()) {
-            const int sig = sigtimedwait(&signals, nullptr, &tick);
-            if (sig == SIGTERM || sig == SIGINT) {
-                gazette::logger("http")->info("signal {}: draining and stopping", sig);
-                server.stop();
-                return;
-            }
-        }
-    });
-
     server.run();
-    done.store(true);
-    signal_thread.join();
     engine.stop();
     gazette::logger("http")->info("stopped");
     spdlog::shutdown();
