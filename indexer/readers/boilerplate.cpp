@@ -47,7 +47,8 @@ std::vector<BoilerplateRule> make_default_rules() {
         {R"(like this:?)", A::drop_line},
         {"like\\s+loading\\s*" GAZETTE_ELLIPSIS "?", A::drop_line},
         {R"(be the first to like this\.?)", A::drop_line},
-        {R"((facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|tumblr|pocket|print|tweet|pin it|copy link))",
+        {R"((facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|tumblr|pocket)"
+         R"(|print|tweet|pin it|copy link))",
          A::drop_line},
         {R"(related( posts| articles| stories)?:?)", A::drop_line},
         {R"((you may also like|also read|read more|see also):?)", A::drop_line},
@@ -78,9 +79,10 @@ Result<BoilerplateFilter> BoilerplateFilter::compile(const std::vector<Boilerpla
                             std::regex::ECMAScript | std::regex::icase | std::regex::optimize),
                  rule.action});
         } catch (const std::regex_error& e) {
-            return Error(ErrorCode::bad_config,
-                         fmt::format("invalid boilerplate pattern '{}': {}", rule.pattern, e.what()),
-                         "boilerplate");
+            return Error(
+                ErrorCode::bad_config,
+                fmt::format("invalid boilerplate pattern '{}': {}", rule.pattern, e.what()),
+                "boilerplate");
         }
     }
     return filter;

@@ -30,7 +30,7 @@ const std::vector<BoilerplateRule>& default_boilerplate_rules();
 
 /// Compiled rules. Immutable once built, so one filter may be shared by threads.
 class BoilerplateFilter {
-public:
+  public:
     /// Lines longer than this are never boilerplate: widgets are short, and it bounds the
     /// backtracking std::regex may do on long paragraphs.
     static constexpr std::size_t max_line_bytes = 400;
@@ -39,7 +39,8 @@ public:
     BoilerplateFilter() = default;
 
     /// Compiles `rules`. Returns bad_config naming the first invalid pattern.
-    [[nodiscard]] static Result<BoilerplateFilter> compile(const std::vector<BoilerplateRule>& rules);
+    [[nodiscard]] static Result<BoilerplateFilter>
+    compile(const std::vector<BoilerplateRule>& rules);
 
     /// The action for `line` (trimmed by the caller or not), or nullopt-like `matched == false`.
     struct Match {
@@ -51,7 +52,7 @@ public:
     /// Number of compiled rules.
     std::size_t size() const noexcept { return rules_.size(); }
 
-private:
+  private:
     struct Compiled {
         std::regex re;
         BoilerplateAction action;

@@ -24,7 +24,9 @@ namespace {
 constexpr int max_walk_depth = 512;
 
 struct OutputDeleter {
-    void operator()(GumboOutput* out) const noexcept { gumbo_destroy_output(&kGumboDefaultOptions, out); }
+    void operator()(GumboOutput* out) const noexcept {
+        gumbo_destroy_output(&kGumboDefaultOptions, out);
+    }
 };
 using OutputPtr = std::unique_ptr<GumboOutput, OutputDeleter>;
 
@@ -32,7 +34,9 @@ bool is_element(const GumboNode* n) noexcept {
     return n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE;
 }
 
-GumboTag tag_of(const GumboNode* n) noexcept { return is_element(n) ? n->v.element.tag : GUMBO_TAG_UNKNOWN; }
+GumboTag tag_of(const GumboNode* n) noexcept {
+    return is_element(n) ? n->v.element.tag : GUMBO_TAG_UNKNOWN;
+}
 
 std::string_view attr(const GumboNode* n, const char* name) {
     if (!is_element(n)) {
@@ -44,11 +48,11 @@ std::string_view attr(const GumboNode* n, const char* name) {
 
 const GumboVector& children_of(const GumboNode* n) {
     static const GumboVector empty = {nullptr, 0, 0};
-    return is_element(n) ? n->v.element.children : (n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : empty);
+    return is_element(n) ? n->v.element.children
+                         : (n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : empty);
 }
 
-template <class F>
-void for_each_child(const GumboNode* n, F&& f) {
+template <class F> void for_each_child(const GumboNode* n, F&& f) {
     const GumboVector& kids = children_of(n);
     for (unsigned i = 0; i < kids.length; ++i) {
         f(static_cast<const GumboNode*>(kids.data[i]));
@@ -64,7 +68,8 @@ std::string lower_ascii(std::string_view s) {
 }
 
 bool is_text(const GumboNode* n) noexcept {
-    return n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE || n->type == GUMBO_NODE_CDATA;
+    return n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+           n->type == GUMBO_NODE_CDATA;
 }
 
 /// Elements that never hold article text.
@@ -90,10 +95,8 @@ bool is_furniture_tag(GumboTag tag) noexcept {
     case GUMBO_TAG_EMBED:
     case GUMBO_TAG_CANVAS:
     case GUMBO_TAG_HEAD:
-    case GUMBO_TAG_TITLE:
-        return true;
-    default:
-        return false;
+    case GUMBO_TAG_TITLE: return true;
+    default: return false;
     }
 }
 
@@ -105,8 +108,17 @@ bool has_furniture_name(const GumboNode* n) {
         if (value.empty()) {
             continue;
         }
-        for (const std::string_view word : {"comment", "share", "sharing", "related", "footer", "sidebar", "cookie",
-                                            "breadcrumb", "social", "newsletter", "disqus"}) {
+        for (const std::string_view word : {"comment",
+                                            "share",
+                                            "sharing",
+                                            "related",
+                                            "footer",
+                                            "sidebar",
+                                            "cookie",
+                                            "breadcrumb",
+                                            "social",
+                                            "newsletter",
+                                            "disqus"}) {
             if (value.find(word) != std::string::npos) {
                 return true;
             }
@@ -114,7 +126,8 @@ bool has_furniture_name(const GumboNode* n) {
         std::size_t start = 0;
         while (start < value.size()) {
             std::size_t end = start;
-            while (end < value.size() && std::isalnum(static_cast<unsigned char>(value[end])) != 0) {
+            while (end < value.size() &&
+                   std::isalnum(static_cast<unsigned char>(value[end])) != 0) {
                 ++end;
             }
             if (std::string_view(value).substr(start, end - start).starts_with("nav")) {
@@ -127,7 +140,8 @@ bool has_furniture_name(const GumboNode* n) {
 }
 
 bool is_hidden(const GumboNode* n) {
-    return gumbo_get_attribute(&n->v.element.attributes, "hidden") != nullptr || attr(n, "aria-hidden") == "true";
+    return gumbo_get_attribute(&n->v.element.attributes, "hidden") != nullptr ||
+           attr(n, "aria-hidden") == "true";
 }
 
 bool is_block_tag(GumboTag tag) noexcept {
@@ -163,10 +177,8 @@ bool is_block_tag(GumboTag tag) noexcept {
     case GUMBO_TAG_BR:
     case GUMBO_TAG_DETAILS:
     case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_CENTER:
-        return true;
-    default:
-        return false;
+    case GUMBO_TAG_CENTER: return true;
+    default: return false;
     }
 }
 
@@ -209,9 +221,17 @@ struct PageMeta {
 };
 
 bool is_date_meta_name(std::string_view name) {
-    static constexpr std::array<std::string_view, 11> names = {
-        "date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date", "dc.date.issued",
-        "dcterms.date", "citation_publication_date", "parsely-pub-date", "sailthru.date"};
+    static constexpr std::array<std::string_view, 11> names = {"date",
+                                                               "pubdate",
+                                                               "publishdate",
+                                                               "publish-date",
+                                                               "publish_date",
+                                                               "dc.date",
+                                                               "dc.date.issued",
+                                                               "dcterms.date",
+                                                               "citation_publication_date",
+                                                               "parsely-pub-date",
+                                                               "sailthru.date"};
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
@@ -221,9 +241,7 @@ void scan_meta(const GumboNode* n, PageMeta& m, int depth) {
     }
     const GumboTag tag = tag_of(n);
     switch (tag) {
-    case GUMBO_TAG_HTML:
-        m.lang = std::string(attr(n, "lang"));
-        break;
+    case GUMBO_TAG_HTML: m.lang = std::string(attr(n, "lang")); break;
     case GUMBO_TAG_TITLE:
         if (m.title_tag.empty()) {
             m.title_tag = text_of(n);
@@ -278,12 +296,12 @@ void scan_meta(const GumboNode* n, PageMeta& m, int depth) {
             m.time_datetime = std::string(text::trim(attr(n, "datetime")));
         }
         break;
-    default:
-        break;
+    default: break;
     }
     const std::string rel = lower_ascii(attr(n, "rel"));
     const std::string itemprop = lower_ascii(attr(n, "itemprop"));
-    if ((rel == "author" || itemprop == "author") && m.rel_author.empty() && tag != GUMBO_TAG_LINK) {
+    if ((rel == "author" || itemprop == "author") && m.rel_author.empty() &&
+        tag != GUMBO_TAG_LINK) {
         m.rel_author = text_of(n);
     }
     if (itemprop == "datepublished" && m.published_time.empty()) {
@@ -309,16 +327,18 @@ std::string primary_language(std::string_view tag) {
     if (const auto dash = lang.find_first_of("-_"); dash != std::string::npos) {
         lang.resize(dash);
     }
-    const bool ok = lang.size() >= 2 && lang.size() <= 3 &&
-                    std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    const bool ok =
+        lang.size() >= 2 && lang.size() <= 3 &&
+        std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; });
     return ok ? lang : std::string();
 }
 
 // ---- body ----
 
 class BodyEmitter {
-public:
-    BodyEmitter(bool drop_by_name, std::string_view skip_h1) : drop_by_name_(drop_by_name), skip_h1_(skip_h1) {}
+  public:
+    BodyEmitter(bool drop_by_name, std::string_view skip_h1)
+        : drop_by_name_(drop_by_name), skip_h1_(skip_h1) {}
 
     void walk(const GumboNode* n, int depth) {
         if (depth > max_walk_depth) {
@@ -361,7 +381,8 @@ public:
     }
 
     bool is_dropped(const GumboNode* n) const {
-        return is_furniture_tag(tag_of(n)) || is_hidden(n) || (drop_by_name_ && has_furniture_name(n));
+        return is_furniture_tag(tag_of(n)) || is_hidden(n) ||
+               (drop_by_name_ && has_furniture_name(n));
     }
 
     std::string body() {
@@ -378,7 +399,7 @@ public:
 
     std::vector<std::string> take_headings() { return std::move(headings_); }
 
-private:
+  private:
     void flush() {
         std::string p = text::collapse_whitespace(current_);
         current_.clear();
@@ -412,7 +433,11 @@ const GumboNode* find_first(const GumboNode* n, GumboTag tag, int depth) {
 }
 
 /// Elements of `tag` that are not inside dropped furniture.
-void collect(const GumboNode* n, GumboTag tag, const BodyEmitter& rules, std::vector<const GumboNode*>& out, int depth) {
+void collect(const GumboNode* n,
+             GumboTag tag,
+             const BodyEmitter& rules,
+             std::vector<const GumboNode*>& out,
+             int depth) {
     if (depth > max_walk_depth || !is_element(n) || (depth > 0 && rules.is_dropped(n))) {
         return;
     }
@@ -436,7 +461,11 @@ std::size_t paragraph_score(const GumboNode* n) {
     return score;
 }
 
-void best_block(const GumboNode* n, const BodyEmitter& rules, const GumboNode*& best, std::size_t& best_score, int depth) {
+void best_block(const GumboNode* n,
+                const BodyEmitter& rules,
+                const GumboNode*& best,
+                std::size_t& best_score,
+                int depth) {
     if (depth > max_walk_depth || !is_element(n) || (depth > 0 && rules.is_dropped(n))) {
         return;
     }
@@ -444,7 +473,8 @@ void best_block(const GumboNode* n, const BodyEmitter& rules, const GumboNode*& 
         best = n;
         best_score = s;
     }
-    for_each_child(n, [&](const GumboNode* c) { best_block(c, rules, best, best_score, depth + 1); });
+    for_each_child(n,
+                   [&](const GumboNode* c) { best_block(c, rules, best, best_score, depth + 1); });
 }
 
 /// The element holding the article text (see extract_html_article).
@@ -490,8 +520,9 @@ const GumboNode* choose_root(const GumboNode* body, const BodyEmitter& rules) {
 
 bool is_void_or_implied(std::string_view name) {
     static constexpr std::array<std::string_view, 27> names = {
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-        "wbr",  "keygen", "p", "li", "dt", "dd", "td", "th", "tr", "option", "optgroup", "rp", "rt", "html"};
+        "area", "base",  "br",     "col",   "embed",  "hr",       "img", "input", "link",
+        "meta", "param", "source", "track", "wbr",    "keygen",   "p",   "li",    "dt",
+        "dd",   "td",    "th",     "tr",    "option", "optgroup", "rp",  "rt",    "html"};
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
@@ -570,7 +601,9 @@ Result<Article> extract_html_article(std::string_view html_in, std::size_t max_d
     PageMeta meta;
     scan_meta(output->root, meta, 0);
 
-    article.title = !meta.og_title.empty() ? meta.og_title : !meta.title_tag.empty() ? meta.title_tag : meta.first_h1;
+    article.title = !meta.og_title.empty()    ? meta.og_title
+                    : !meta.title_tag.empty() ? meta.title_tag
+                                              : meta.first_h1;
     if (!meta.meta_author.empty()) {
         article.authors.push_back(meta.meta_author);
     } else if (!meta.article_author.empty() && !meta.article_author.starts_with("http")) {
@@ -578,7 +611,8 @@ Result<Article> extract_html_article(std::string_view html_in, std::size_t max_d
     } else if (!meta.rel_author.empty()) {
         article.authors.push_back(meta.rel_author);
     }
-    for (const std::string* candidate : {&meta.published_time, &meta.meta_date, &meta.time_datetime}) {
+    for (const std::string* candidate :
+         {&meta.published_time, &meta.meta_date, &meta.time_datetime}) {
         if (auto d = any_date(*candidate)) {
             article.date = *d;
             break;
@@ -606,10 +640,13 @@ Result<Article> extract_html_article(std::string_view html_in, std::size_t max_d
     return article;
 }
 
-Result<Article> read_html(std::string_view html, std::string_view fallback_id, std::size_t max_depth) {
+Result<Article>
+read_html(std::string_view html, std::string_view fallback_id, std::size_t max_depth) {
     if (const auto bad = text::first_invalid_utf8(html); bad != std::string_view::npos) {
-        const auto line = std::count(html.begin(), html.begin() + static_cast<std::ptrdiff_t>(bad), '\n') + 1;
-        return Error(ErrorCode::bad_utf8, fmt::format("invalid UTF-8 at line {} (byte offset {})", line, bad));
+        const auto line =
+            std::count(html.begin(), html.begin() + static_cast<std::ptrdiff_t>(bad), '\n') + 1;
+        return Error(ErrorCode::bad_utf8,
+                     fmt::format("invalid UTF-8 at line {} (byte offset {})", line, bad));
     }
     auto extracted = extract_html_article(html, max_depth);
     if (!extracted) {

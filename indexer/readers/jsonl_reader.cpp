@@ -32,7 +32,8 @@ const char* json_type_name(ondemand::json_type t) noexcept {
 }
 
 Error malformed(simdjson::error_code e) {
-    return Error(ErrorCode::bad_json, fmt::format("malformed JSON: {}", simdjson::error_message(e)));
+    return Error(ErrorCode::bad_json,
+                 fmt::format("malformed JSON: {}", simdjson::error_message(e)));
 }
 
 bool is_blank(std::string_view s) noexcept {
@@ -63,7 +64,9 @@ Result<void> check_structure(std::string_view s, std::size_t max_depth) {
         } else if (c == '{' || c == '[') {
             if (++depth > max_depth) {
                 return Error(ErrorCode::bad_json,
-                             fmt::format("JSON nested deeper than {} levels (at byte offset {})", max_depth, i));
+                             fmt::format("JSON nested deeper than {} levels (at byte offset {})",
+                                         max_depth,
+                                         i));
             }
         } else if (c == '}' || c == ']') {
             if (depth == 0 || --depth == 0) {
@@ -77,16 +80,18 @@ Result<void> check_structure(std::string_view s, std::size_t max_depth) {
     }
     const std::size_t rest = s.find_first_not_of(" \t\r\n", i);
     if (rest != std::string_view::npos) {
-        return Error(ErrorCode::bad_json,
-                     fmt::format("unexpected content after the JSON value at byte offset {}", rest));
+        return Error(
+            ErrorCode::bad_json,
+            fmt::format("unexpected content after the JSON value at byte offset {}", rest));
     }
     return {};
 }
 
 Error wrong_type(std::string_view field, std::string_view expected, ondemand::json_type got) {
-    return Error(ErrorCode::bad_article,
-                 fmt::format("field '{}' must be {}, not a {}", field, expected, json_type_name(got)),
-                 std::string(field));
+    return Error(
+        ErrorCode::bad_article,
+        fmt::format("field '{}' must be {}, not a {}", field, expected, json_type_name(got)),
+        std::string(field));
 }
 
 /// An optional string field: nullopt for null. bad_json for broken JSON, bad_article for a
@@ -114,12 +119,14 @@ Result<std::optional<std::string>> read_string(ondemand::value& v, std::string_v
 }
 
 /// A list of strings (or, when `allow_single`, one string); null is an empty list.
-Result<std::vector<std::string>> read_string_list(ondemand::value& v, std::string_view field, bool allow_single) {
+Result<std::vector<std::string>>
+read_string_list(ondemand::value& v, std::string_view field, bool allow_single) {
     ondemand::json_type t{};
     if (auto e = v.type().get(t); e) {
         return malformed(e);
     }
-    const std::string_view expected = allow_single ? "a string or a list of strings" : "a list of strings";
+    const std::string_view expected =
+        allow_single ? "a string or a list of strings" : "a list of strings";
     std::vector<std::string> out;
     if (t == ondemand::json_type::string || t == ondemand::json_type::null) {
         if (t == ondemand::json_type::string && !allow_single) {
@@ -152,7 +159,9 @@ Result<std::vector<std::string>> read_string_list(ondemand::value& v, std::strin
         }
         if (it != ondemand::json_type::string) {
             return Error(ErrorCode::bad_article,
-                         fmt::format("field '{}' must be {}, but an element is a {}", field, expected,
+                         fmt::format("field '{}' must be {}, but an element is a {}",
+                                     field,
+                                     expected,
                                      json_type_name(it)),
                          std::string(field));
         }
@@ -181,22 +190,26 @@ Result<Article> parse_article(ondemand::object& obj, std::string& id_out) {
         }
     };
     // Sets `target` from a string field; false on broken JSON (iteration must stop).
-    auto string_field = [&](ondemand::value& v, std::string_view key, std::string& target, bool* present) {
-        auto r = read_string(v, key);
-        if (!r) {
-            const bool hard = r.error().code == ErrorCode::bad_json;
-            keep_first(std::move(r.error()));
-            return !hard;
-        }
-        if (r->has_value()) {
-            target = std::move(**r);
-            if (present != nullptr) {
-                *present = true;
+    auto string_field =
+        [&](ondemand::value& v, std::string_view key, std::string& target, bool* present) {
+            auto r = read_string(v, key);
+            if (!r) {
+                const bool hard = r.error().code == ErrorCode::bad_json;
+                keep_first(std::move(r.error()));
+                return !hard;
             }
-        }
-        return true;
-    };
-    auto list_field = [&](ondemand::value& v, std::string_view key, std::vector<std::string>& target, bool single) {
+            if (r->has_value()) {
+                target = std::move(**r);
+                if (present != nullptr) {
+                    *present = true;
+                }
+            }
+            return true;
+        };
+    auto list_field = [&](ondemand::value& v,
+                          std::string_view key,
+                          std::vector<std::string>& target,
+                          bool single) {
         auto r = read_string_list(v, key, single);
         if (!r) {
             const bool hard = r.error().code == ErrorCode::bad_json;
@@ -266,7 +279,8 @@ Result<Article> parse_article(ondemand::object& obj, std::string& id_out) {
         return Error(ErrorCode::bad_article, "field 'id' is required", "id");
     }
     if (!has_body && !html) {
-        return Error(ErrorCode::bad_article, "field 'body' is required (or 'html' with the page)", "body");
+        return Error(
+            ErrorCode::bad_article, "field 'body' is required (or 'html' with the page)", "body");
     }
     if (html) {
         auto extracted = extract_html_article(*html);
@@ -311,8 +325,7 @@ Result<Article> parse_article(ondemand::object& obj, std::string& id_out) {
 
 struct JsonArticleReader::Impl {
     explicit Impl(const ReaderOptions& o)
-        : max_article_bytes(o.max_article_bytes),
-          max_document_bytes(o.max_document_bytes),
+        : max_article_bytes(o.max_article_bytes), max_document_bytes(o.max_document_bytes),
           max_depth(o.max_json_depth) {}
 
     /// Copies `json` into the reused buffer with simdjson's padding after it.
@@ -324,14 +337,24 @@ struct JsonArticleReader::Impl {
         return simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity());
     }
 
-    void emit(Result<Article> result, std::string_view origin, long line, std::string id, const ItemSink& sink) {
-        sink(ParsedItem{std::move(result), SourceLocation{std::string(origin), line}, std::move(id)});
+    void emit(Result<Article> result,
+              std::string_view origin,
+              long line,
+              std::string id,
+              const ItemSink& sink) {
+        sink(ParsedItem{
+            std::move(result), SourceLocation{std::string(origin), line}, std::move(id)});
     }
 
-    void parse_line(std::string_view line, std::string_view origin, long line_no, const ItemSink& sink) {
+    void
+    parse_line(std::string_view line, std::string_view origin, long line_no, const ItemSink& sink) {
         if (const auto bad = text::first_invalid_utf8(line); bad != std::string_view::npos) {
-            emit(Error(ErrorCode::bad_utf8, fmt::format("invalid UTF-8 at byte offset {} of the line", bad)),
-                 origin, line_no, {}, sink);
+            emit(Error(ErrorCode::bad_utf8,
+                       fmt::format("invalid UTF-8 at byte offset {} of the line", bad)),
+                 origin,
+                 line_no,
+                 {},
+                 sink);
             return;
         }
         if (auto r = check_structure(line, max_depth); !r) {
@@ -347,9 +370,13 @@ struct JsonArticleReader::Impl {
         }
         ondemand::object obj;
         if (auto e = doc.get_object().get(obj); e) {
-            emit(e == simdjson::INCORRECT_TYPE ? Error(ErrorCode::bad_article, "a line must hold one JSON object")
-                                               : malformed(e),
-                 origin, line_no, {}, sink);
+            emit(e == simdjson::INCORRECT_TYPE
+                     ? Error(ErrorCode::bad_article, "a line must hold one JSON object")
+                     : malformed(e),
+                 origin,
+                 line_no,
+                 {},
+                 sink);
             return;
         }
         auto result = parse_article(obj, id);
@@ -357,12 +384,20 @@ struct JsonArticleReader::Impl {
     }
 
     /// `line` may end in '\r'; `overflow_bytes` > 0 when the line was too long to keep.
-    void handle_line(std::string_view line, std::size_t overflow_bytes, std::string_view origin, long line_no,
+    void handle_line(std::string_view line,
+                     std::size_t overflow_bytes,
+                     std::string_view origin,
+                     long line_no,
                      const ItemSink& sink) {
         if (overflow_bytes > 0) {
-            emit(Error(ErrorCode::too_large, fmt::format("line is {} bytes; the limit is {} bytes", overflow_bytes,
-                                                         max_article_bytes)),
-                 origin, line_no, {}, sink);
+            emit(Error(ErrorCode::too_large,
+                       fmt::format("line is {} bytes; the limit is {} bytes",
+                                   overflow_bytes,
+                                   max_article_bytes)),
+                 origin,
+                 line_no,
+                 {},
+                 sink);
             return;
         }
         if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) {
@@ -381,12 +416,15 @@ struct JsonArticleReader::Impl {
     std::size_t max_depth;
 };
 
-JsonArticleReader::JsonArticleReader(const ReaderOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+JsonArticleReader::JsonArticleReader(const ReaderOptions& options)
+    : impl_(std::make_unique<Impl>(options)) {}
 JsonArticleReader::~JsonArticleReader() = default;
 JsonArticleReader::JsonArticleReader(JsonArticleReader&&) noexcept = default;
 JsonArticleReader& JsonArticleReader::operator=(JsonArticleReader&&) noexcept = default;
 
-void JsonArticleReader::read_lines(std::istream& in, std::string_view origin, const ItemSink& sink) {
+void JsonArticleReader::read_lines(std::istream& in,
+                                   std::string_view origin,
+                                   const ItemSink& sink) {
     std::vector<char> chunk(chunk_bytes);
     std::string line;
     std::size_t overflow_bytes = 0; // bytes of the current line once it is over the limit
@@ -423,19 +461,27 @@ void JsonArticleReader::read_lines(std::istream& in, std::string_view origin, co
         impl_->handle_line(line, overflow_bytes, origin, ++line_no, sink);
     }
     if (in.bad()) {
-        impl_->emit(Error(ErrorCode::internal, fmt::format("read error after line {}", line_no)), origin, line_no, {},
+        impl_->emit(Error(ErrorCode::internal, fmt::format("read error after line {}", line_no)),
+                    origin,
+                    line_no,
+                    {},
                     sink);
     }
 }
 
-void JsonArticleReader::read_lines(std::string_view data, std::string_view origin, const ItemSink& sink) {
+void JsonArticleReader::read_lines(std::string_view data,
+                                   std::string_view origin,
+                                   const ItemSink& sink) {
     long line_no = 0;
     while (!data.empty()) {
         const std::size_t nl = data.find('\n');
         const std::string_view line = data.substr(0, nl);
         ++line_no;
         impl_->handle_line(line.size() > impl_->max_article_bytes ? std::string_view() : line,
-                           line.size() > impl_->max_article_bytes ? line.size() : 0, origin, line_no, sink);
+                           line.size() > impl_->max_article_bytes ? line.size() : 0,
+                           origin,
+                           line_no,
+                           sink);
         if (nl == std::string_view::npos) {
             break;
         }
@@ -443,7 +489,9 @@ void JsonArticleReader::read_lines(std::string_view data, std::string_view origi
     }
 }
 
-void JsonArticleReader::read_document(std::string_view data, std::string_view origin, const ItemSink& sink) {
+void JsonArticleReader::read_document(std::string_view data,
+                                      std::string_view origin,
+                                      const ItemSink& sink) {
     Impl& im = *impl_;
     if (data.starts_with("\xEF\xBB\xBF")) {
         data.remove_prefix(3);
@@ -452,13 +500,22 @@ void JsonArticleReader::read_document(std::string_view data, std::string_view or
         return;
     }
     if (data.size() > im.max_document_bytes) {
-        im.emit(Error(ErrorCode::too_large, fmt::format("JSON document is {} bytes; the limit is {} bytes",
-                                                        data.size(), im.max_document_bytes)),
-                origin, 0, {}, sink);
+        im.emit(Error(ErrorCode::too_large,
+                      fmt::format("JSON document is {} bytes; the limit is {} bytes",
+                                  data.size(),
+                                  im.max_document_bytes)),
+                origin,
+                0,
+                {},
+                sink);
         return;
     }
     if (const auto bad = text::first_invalid_utf8(data); bad != std::string_view::npos) {
-        im.emit(Error(ErrorCode::bad_utf8, fmt::format("invalid UTF-8 at byte offset {}", bad)), origin, 0, {}, sink);
+        im.emit(Error(ErrorCode::bad_utf8, fmt::format("invalid UTF-8 at byte offset {}", bad)),
+                origin,
+                0,
+                {},
+                sink);
         return;
     }
     // An array of articles adds one level above each article.
@@ -489,7 +546,11 @@ void JsonArticleReader::read_document(std::string_view data, std::string_view or
         return;
     }
     if (type != ondemand::json_type::array) {
-        im.emit(Error(ErrorCode::bad_article, "expected a JSON object or an array of objects"), origin, 0, {}, sink);
+        im.emit(Error(ErrorCode::bad_article, "expected a JSON object or an array of objects"),
+                origin,
+                0,
+                {},
+                sink);
         return;
     }
     ondemand::array arr;
@@ -511,7 +572,11 @@ void JsonArticleReader::read_document(std::string_view data, std::string_view or
                 im.emit(malformed(e), origin, index, {}, sink);
                 return;
             }
-            im.emit(Error(ErrorCode::bad_article, "array element is not a JSON object"), origin, index, {}, sink);
+            im.emit(Error(ErrorCode::bad_article, "array element is not a JSON object"),
+                    origin,
+                    index,
+                    {},
+                    sink);
             continue;
         }
         std::string id;

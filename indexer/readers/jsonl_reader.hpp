@@ -22,7 +22,7 @@ namespace gazette::indexer {
 ///
 /// Holds one reused simdjson parser and buffer: not thread-safe, keep one per thread.
 class JsonArticleReader {
-public:
+  public:
     explicit JsonArticleReader(const ReaderOptions& options);
     ~JsonArticleReader();
     JsonArticleReader(JsonArticleReader&&) noexcept;
@@ -42,7 +42,7 @@ public:
     /// An error inside an array element that simdjson cannot step over ends the document.
     void read_document(std::string_view data, std::string_view origin, const ItemSink& sink);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

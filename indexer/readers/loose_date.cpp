@@ -14,8 +14,12 @@ namespace gazette::indexer {
 
 namespace {
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 std::string lower_ascii(std::string_view s) {
     std::string out(s);
@@ -27,9 +31,18 @@ std::string lower_ascii(std::string_view s) {
 
 /// 1..12 for an English month name or abbreviation ("sep", "sept", "september"), else 0.
 int month_number(std::string_view word) {
-    static constexpr std::array<std::string_view, 12> names = {
-        "january", "february", "march",     "april",   "may",      "june",
-        "july",    "august",   "september", "october", "november", "december"};
+    static constexpr std::array<std::string_view, 12> names = {"january",
+                                                               "february",
+                                                               "march",
+                                                               "april",
+                                                               "may",
+                                                               "june",
+                                                               "july",
+                                                               "august",
+                                                               "september",
+                                                               "october",
+                                                               "november",
+                                                               "december"};
     if (word == "sept") {
         return 9;
     }
@@ -45,7 +58,8 @@ bool is_weekday(std::string_view word) {
     static constexpr std::array<std::string_view, 7> names = {
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
     for (const auto name : names) {
-        if (word == name || (word.size() >= 3 && word.size() < name.size() && name.substr(0, word.size()) == word)) {
+        if (word == name || (word.size() >= 3 && word.size() < name.size() &&
+                             name.substr(0, word.size()) == word)) {
             return true;
         }
     }
@@ -84,7 +98,8 @@ std::optional<std::string> parse_loose_date(std::string_view input) {
                 tokens.push_back(lower_ascii(cur));
                 cur.clear();
             }
-            const bool separator = c == ' ' || c == ',' || c == '/' || c == '-' || c == '.' || c == '\t';
+            const bool separator =
+                c == ' ' || c == ',' || c == '/' || c == '-' || c == '.' || c == '\t';
             if (!separator) {
                 return std::nullopt;
             }
@@ -111,7 +126,8 @@ std::optional<std::string> parse_loose_date(std::string_view input) {
             if (digits == 4 && suffix.empty() && year == 0) {
                 year = value;
             } else if (digits <= 2 && day == 0 && value >= 1 && value <= 31 &&
-                       (suffix.empty() || suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th")) {
+                       (suffix.empty() || suffix == "st" || suffix == "nd" || suffix == "rd" ||
+                        suffix == "th")) {
                 day = value;
             } else {
                 return std::nullopt;

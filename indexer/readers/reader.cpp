@@ -83,8 +83,9 @@ std::optional<InputFormat> format_from_content_type(std::string_view content_typ
     if (type == "application/json") {
         return InputFormat::json;
     }
-    if (type == "application/x-ndjson" || type == "application/ndjson" || type == "application/jsonl" ||
-        type == "application/x-jsonlines" || type == "application/jsonlines") {
+    if (type == "application/x-ndjson" || type == "application/ndjson" ||
+        type == "application/jsonl" || type == "application/x-jsonlines" ||
+        type == "application/jsonlines") {
         return InputFormat::jsonl;
     }
     if (type == "text/html" || type == "application/xhtml+xml") {
@@ -105,24 +106,24 @@ void Reader::read_buffer(std::string_view data,
                          const ItemSink& sink,
                          std::string_view fallback_id) {
     switch (format) {
-    case InputFormat::jsonl:
-        json_.read_lines(data, origin, sink);
-        return;
-    case InputFormat::json:
-        json_.read_document(data, origin, sink);
-        return;
+    case InputFormat::jsonl: json_.read_lines(data, origin, sink); return;
+    case InputFormat::json: json_.read_document(data, origin, sink); return;
     case InputFormat::html:
     case InputFormat::text: {
         if (data.size() > options_.max_article_bytes) {
-            emit_error(sink, origin,
-                       Error(ErrorCode::too_large, fmt::format("article is {} bytes; the limit is {} bytes",
-                                                               data.size(), options_.max_article_bytes)));
+            emit_error(sink,
+                       origin,
+                       Error(ErrorCode::too_large,
+                             fmt::format("article is {} bytes; the limit is {} bytes",
+                                         data.size(),
+                                         options_.max_article_bytes)));
             return;
         }
-        Result<Article> result = format == InputFormat::html
-                                     ? read_html(data, fallback_id, options_.max_html_depth)
-                                     : read_scraped_text(data, boilerplate_, fallback_id,
-                                                         options_.max_derived_title_chars);
+        Result<Article> result =
+            format == InputFormat::html
+                ? read_html(data, fallback_id, options_.max_html_depth)
+                : read_scraped_text(
+                      data, boilerplate_, fallback_id, options_.max_derived_title_chars);
         std::string id = result ? result->id : std::string(fallback_id);
         sink(ParsedItem{std::move(result), SourceLocation{std::string(origin), 1}, std::move(id)});
         return;
@@ -134,11 +135,14 @@ void Reader::read_file(const std::filesystem::path& path, const ItemSink& sink) 
     const std::string origin = path.string();
     const auto format = format_from_path(path);
     if (!format) {
-        emit_error(sink, origin,
-                   Error(ErrorCode::unsupported,
-                         fmt::format("unsupported file type '{}' (expected .jsonl, .ndjson, .json, .html, .htm, "
-                                     ".txt, .text or .md)",
-                                     path.extension().string())));
+        emit_error(
+            sink,
+            origin,
+            Error(ErrorCode::unsupported,
+                  fmt::format(
+                      "unsupported file type '{}' (expected .jsonl, .ndjson, .json, .html, .htm, "
+                      ".txt, .text or .md)",
+                      path.extension().string())));
         return;
     }
     std::error_code ec;
@@ -153,7 +157,10 @@ void Reader::read_file(const std::filesystem::path& path, const ItemSink& sink) 
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        emit_error(sink, origin, Error(ErrorCode::internal, fmt::format("cannot open file: {}", std::strerror(errno))));
+        emit_error(
+            sink,
+            origin,
+            Error(ErrorCode::internal, fmt::format("cannot open file: {}", std::strerror(errno))));
         return;
     }
     if (*format == InputFormat::jsonl) {
@@ -164,8 +171,10 @@ void Reader::read_file(const std::filesystem::path& path, const ItemSink& sink) 
     const std::size_t limit =
         *format == InputFormat::json ? options_.max_document_bytes : options_.max_article_bytes;
     if (!ec && size > limit) {
-        emit_error(sink, origin,
-                   Error(ErrorCode::too_large, fmt::format("file is {} bytes; the limit is {} bytes", size, limit)));
+        emit_error(sink,
+                   origin,
+                   Error(ErrorCode::too_large,
+                         fmt::format("file is {} bytes; the limit is {} bytes", size, limit)));
         return;
     }
     // Read one byte past the limit, so a file that grew since file_size() is still caught.
@@ -178,18 +187,22 @@ void Reader::read_file(const std::filesystem::path& path, const ItemSink& sink) 
     }
     data.resize(static_cast<std::size_t>(in.gcount()));
     if (data.size() > limit) {
-        emit_error(sink, origin, Error(ErrorCode::too_large, fmt::format("file is over {} bytes", limit)));
+        emit_error(
+            sink, origin, Error(ErrorCode::too_large, fmt::format("file is over {} bytes", limit)));
         return;
     }
     if (!ec && data.size() > size) {
         // The file grew while we read it; what we have may end mid-record.
-        emit_error(sink, origin, Error(ErrorCode::conflict, "file changed while it was being read"));
+        emit_error(
+            sink, origin, Error(ErrorCode::conflict, "file changed while it was being read"));
         return;
     }
     read_buffer(data, *format, origin, sink, id_from_file_stem(path));
 }
 
-void read_file(const std::filesystem::path& path, const ReaderOptions& options, const ItemSink& sink) {
+void read_file(const std::filesystem::path& path,
+               const ReaderOptions& options,
+               const ItemSink& sink) {
     Reader(options).read_file(path, sink);
 }
 

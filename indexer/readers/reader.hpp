@@ -35,7 +35,7 @@ std::optional<InputFormat> format_from_content_type(std::string_view content_typ
 ///
 /// Thread-safety: a Reader is not thread-safe; distinct Readers may run in parallel.
 class Reader {
-public:
+  public:
     /// Compiles the boilerplate rules.
     /// @exception ErrorException (ErrorCode::bad_config) when a pattern in `options` is not a
     /// valid regex; the message names the pattern.
@@ -58,7 +58,7 @@ public:
 
     const ReaderOptions& options() const noexcept { return options_; }
 
-private:
+  private:
     ReaderOptions options_;
     BoilerplateFilter boilerplate_;
     JsonArticleReader json_;
@@ -66,7 +66,9 @@ private:
 
 /// Convenience: `Reader(options).read_file(path, sink)`. Compiles the rules on every call;
 /// use a Reader for batches. @exception ErrorException (bad_config) for an invalid pattern.
-void read_file(const std::filesystem::path& path, const ReaderOptions& options, const ItemSink& sink);
+void read_file(const std::filesystem::path& path,
+               const ReaderOptions& options,
+               const ItemSink& sink);
 
 /// Convenience: `Reader(options).read_buffer(data, format, origin, sink)`.
 /// @exception ErrorException (bad_config) for an invalid pattern.

@@ -30,10 +30,18 @@ struct Paragraph {
     bool single_line = true;
 };
 
-bool is_ascii_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
-bool is_ascii_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
-bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_ascii_alnum(char c) noexcept { return is_ascii_upper(c) || is_ascii_lower(c) || is_ascii_digit(c); }
+bool is_ascii_upper(char c) noexcept {
+    return c >= 'A' && c <= 'Z';
+}
+bool is_ascii_lower(char c) noexcept {
+    return c >= 'a' && c <= 'z';
+}
+bool is_ascii_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+bool is_ascii_alnum(char c) noexcept {
+    return is_ascii_upper(c) || is_ascii_lower(c) || is_ascii_digit(c);
+}
 
 std::string lower_ascii(std::string_view s) {
     std::string out(s);
@@ -88,10 +96,11 @@ std::vector<std::string_view> words_of(std::string_view s) {
 
 bool is_small_word(std::string_view word) {
     static constexpr std::array<std::string_view, 40> small = {
-        "a",    "an",   "the",   "and",   "or",      "but",     "nor",     "of",   "in",   "on",
-        "at",   "to",   "for",   "with",  "by",      "from",    "as",      "vs",   "via",  "into",
-        "onto", "over", "under", "amid",  "amidst",  "between", "against", "about", "after", "before",
-        "without", "within", "is", "are", "its",     "than",    "up",      "out",  "off",  "per"};
+        "a",      "an",      "the",     "and",   "or",    "but",    "nor",     "of",
+        "in",     "on",      "at",      "to",    "for",   "with",   "by",      "from",
+        "as",     "vs",      "via",     "into",  "onto",  "over",   "under",   "amid",
+        "amidst", "between", "against", "about", "after", "before", "without", "within",
+        "is",     "are",     "its",     "than",  "up",    "out",    "off",     "per"};
     std::string w = lower_ascii(word);
     while (!w.empty() && !is_ascii_alnum(w.back())) {
         w.pop_back();
@@ -211,13 +220,24 @@ bool parse_meta_part(std::string_view part, Meta& meta) {
     if (part.empty()) {
         return true;
     }
-    strip_prefix(part, {"published on ", "published: ", "published ", "posted on ", "updated on ",
-                        "updated: ", "updated ", "last updated: ", "last updated ", "date: ", "on "});
+    strip_prefix(part,
+                 {"published on ",
+                  "published: ",
+                  "published ",
+                  "posted on ",
+                  "updated on ",
+                  "updated: ",
+                  "updated ",
+                  "last updated: ",
+                  "last updated ",
+                  "date: ",
+                  "on "});
     if (auto d = parse_loose_date(part)) {
         meta.date = *d;
         return true;
     }
-    if (strip_prefix(part, {"by ", "written by ", "posted by ", "words by ", "author: ", "authors: "})) {
+    if (strip_prefix(part,
+                     {"by ", "written by ", "posted by ", "words by ", "author: ", "authors: "})) {
         std::string_view names = part;
         // "By Jane Doe on May 16, 2024"
         if (const auto on = find_word(part, " on "); on != std::string::npos) {
@@ -295,12 +315,15 @@ bool is_abbreviation(std::string_view before) {
     if (word.size() == 1 || (word.size() >= 2 && word[word.size() - 2] == '.')) {
         return true;
     }
-    static constexpr std::array<std::string_view, 9> abbrevs = {"mr", "mrs", "ms", "dr", "st", "vs", "prof", "gen", "jr"};
+    static constexpr std::array<std::string_view, 9> abbrevs = {
+        "mr", "mrs", "ms", "dr", "st", "vs", "prof", "gen", "jr"};
     return std::find(abbrevs.begin(), abbrevs.end(), word) != abbrevs.end();
 }
 
 std::size_t line_of_offset(std::string_view s, std::size_t offset) {
-    return static_cast<std::size_t>(std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(offset), '\n')) + 1;
+    return static_cast<std::size_t>(
+               std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(offset), '\n')) +
+           1;
 }
 
 } // namespace
@@ -324,16 +347,13 @@ bool looks_like_heading(std::string_view line) {
     bool has_capital = false;
     for (std::size_t i = 0; i < words.size(); ++i) {
         switch (word_case(words[i])) {
-        case WordCase::capital:
-            has_capital = true;
-            break;
+        case WordCase::capital: has_capital = true; break;
         case WordCase::lower:
             if (i == 0 || !is_small_word(words[i])) {
                 return false;
             }
             break;
-        case WordCase::none:
-            break; // "&", "-", "--"
+        case WordCase::none: break; // "&", "-", "--"
         }
     }
     return has_capital;
@@ -351,9 +371,9 @@ std::string title_from_first_sentence(std::string_view paragraph, std::size_t ma
         while (j < p.size() && p[j] == ' ') {
             ++j;
         }
-        const bool next_starts_sentence =
-            j >= p.size() || is_ascii_upper(p[j]) || is_ascii_digit(p[j]) || p[j] == '"' ||
-            static_cast<unsigned char>(p[j]) >= 0x80;
+        const bool next_starts_sentence = j >= p.size() || is_ascii_upper(p[j]) ||
+                                          is_ascii_digit(p[j]) || p[j] == '"' ||
+                                          static_cast<unsigned char>(p[j]) >= 0x80;
         if (!next_starts_sentence || (c == '.' && is_abbreviation(p.substr(0, i)))) {
             continue;
         }
@@ -369,7 +389,8 @@ std::string title_from_first_sentence(std::string_view paragraph, std::size_t ma
     }
     std::string_view cut = sentence.substr(0, offset_of_code_point(sentence, max_chars));
     // Prefer a word boundary, unless that would leave almost nothing (one huge "word").
-    if (const auto space = cut.rfind(' '); space != std::string_view::npos && space > cut.size() / 2) {
+    if (const auto space = cut.rfind(' ');
+        space != std::string_view::npos && space > cut.size() / 2) {
         cut = cut.substr(0, space);
     }
     while (!cut.empty() && (cut.back() == ' ' || cut.back() == ',' || cut.back() == ';' ||
@@ -385,7 +406,9 @@ Result<Article> read_scraped_text(std::string_view input,
                                   std::size_t max_title_chars) {
     if (const auto bad = text::first_invalid_utf8(input); bad != std::string_view::npos) {
         return Error(ErrorCode::bad_utf8,
-                     fmt::format("invalid UTF-8 at line {} (byte offset {})", line_of_offset(input, bad), bad));
+                     fmt::format("invalid UTF-8 at line {} (byte offset {})",
+                                 line_of_offset(input, bad),
+                                 bad));
     }
     if (input.starts_with("\xEF\xBB\xBF")) {
         input.remove_prefix(3);
@@ -397,7 +420,8 @@ Result<Article> read_scraped_text(std::string_view input,
     std::size_t pos = 0;
     while (pos <= input.size()) {
         const std::size_t nl = input.find('\n', pos);
-        const std::string_view raw = input.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        const std::string_view raw =
+            input.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
         pos = (nl == std::string_view::npos) ? input.size() + 1 : nl + 1;
 
         std::string_view line = text::trim(raw);
@@ -420,8 +444,9 @@ Result<Article> read_scraped_text(std::string_view input,
                 markdown = true;
             }
         }
-        const bool starts_new = blank_before || paras.empty() || markdown || paras.back().markdown_heading ||
-                                ends_sentence(paras.back().text) || looks_like_heading(line) ||
+        const bool starts_new = blank_before || paras.empty() || markdown ||
+                                paras.back().markdown_heading || ends_sentence(paras.back().text) ||
+                                looks_like_heading(line) ||
                                 (paras.back().single_line && looks_like_heading(paras.back().text));
         if (starts_new) {
             paras.push_back({text::collapse_whitespace(line), markdown, true});
@@ -465,7 +490,8 @@ Result<Article> read_scraped_text(std::string_view input,
     bool text_follows = false;
     for (std::size_t i = paras.size(); i-- > 0;) {
         const bool candidate = i >= first_heading_index &&
-                               (paras[i].markdown_heading || (paras[i].single_line && looks_like_heading(paras[i].text)));
+                               (paras[i].markdown_heading ||
+                                (paras[i].single_line && looks_like_heading(paras[i].text)));
         if (candidate && text_follows) {
             heading[i] = true;
         } else if (!candidate) {
@@ -484,7 +510,8 @@ Result<Article> read_scraped_text(std::string_view input,
     }
     article.authors = std::move(meta.authors);
     article.date = std::move(meta.date);
-    article.id = fallback_id.empty() ? content_hash_id(article.title + "\n" + article.body) : std::string(fallback_id);
+    article.id = fallback_id.empty() ? content_hash_id(article.title + "\n" + article.body)
+                                     : std::string(fallback_id);
     if (auto r = normalise_article(article); !r) {
         return r.error();
     }

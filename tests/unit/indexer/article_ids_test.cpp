@@ -20,15 +20,21 @@ struct StemCase {
 
 class IdFromStem : public ::testing::TestWithParam<StemCase> {};
 
-TEST_P(IdFromStem, Sanitises) { EXPECT_EQ(id_from_file_stem(GetParam().path), GetParam().id); }
+TEST_P(IdFromStem, Sanitises) {
+    EXPECT_EQ(id_from_file_stem(GetParam().path), GetParam().id);
+}
 
-INSTANTIATE_TEST_SUITE_P(Stems, IdFromStem,
-                         ::testing::Values(StemCase{"/a/b/scraped-article-russia-china.txt", "scraped-article-russia-china"},
-                                           StemCase{"My Article (final)!.txt", "My-Article-final"},
-                                           StemCase{"x/2024.05.16_note.md", "2024.05.16_note"},
-                                           StemCase{"\xD0\xA1\xD1\x82\xD0\xB0\xD1\x82\xD1\x8C\xD1\x8F 1.txt",
-                                                    "\xD0\xA1\xD1\x82\xD0\xB0\xD1\x82\xD1\x8C\xD1\x8F-1"},
-                                           StemCase{"!!!.txt", ""}, StemCase{"-.-.txt", ""}));
+INSTANTIATE_TEST_SUITE_P(
+    Stems,
+    IdFromStem,
+    ::testing::Values(StemCase{"/a/b/scraped-article-russia-china.txt",
+                               "scraped-article-russia-china"},
+                      StemCase{"My Article (final)!.txt", "My-Article-final"},
+                      StemCase{"x/2024.05.16_note.md", "2024.05.16_note"},
+                      StemCase{"\xD0\xA1\xD1\x82\xD0\xB0\xD1\x82\xD1\x8C\xD1\x8F 1.txt",
+                               "\xD0\xA1\xD1\x82\xD0\xB0\xD1\x82\xD1\x8C\xD1\x8F-1"},
+                      StemCase{"!!!.txt", ""},
+                      StemCase{"-.-.txt", ""}));
 
 } // namespace
 } // namespace gazette::indexer

@@ -11,7 +11,9 @@ namespace {
 using testing::input_dir;
 using testing::slurp;
 
-bool contains(const std::string& hay, std::string_view needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, std::string_view needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 Article extract(std::string_view html) {
     auto r = extract_html_article(html);
@@ -40,8 +42,16 @@ TEST(HtmlReader, BodyKeepsTheArticleAndDropsPageFurniture) {
               "Reactions\n\n"
               "Analysts welcomed the & agreement.");
     EXPECT_EQ(a.headings, (std::vector<std::string>{"What the Deal Covers", "Reactions"}));
-    for (const std::string_view junk : {"SCRIPT_TEXT", "NAV_TEXT", "COOKIE_TEXT", "SHARE_TEXT", "INLINE_SCRIPT_TEXT",
-                                        "FORM_TEXT", "ASIDE_TEXT", "COMMENT_TEXT", "FOOTER_TEXT", "color: red"}) {
+    for (const std::string_view junk : {"SCRIPT_TEXT",
+                                        "NAV_TEXT",
+                                        "COOKIE_TEXT",
+                                        "SHARE_TEXT",
+                                        "INLINE_SCRIPT_TEXT",
+                                        "FORM_TEXT",
+                                        "ASIDE_TEXT",
+                                        "COMMENT_TEXT",
+                                        "FOOTER_TEXT",
+                                        "color: red"}) {
         EXPECT_FALSE(contains(a.body, junk)) << junk;
     }
 }
@@ -71,24 +81,42 @@ class HtmlMetaTest : public ::testing::TestWithParam<MetaCase> {};
 TEST_P(HtmlMetaTest, Fallbacks) {
     const auto& tc = GetParam();
     const Article a = extract(std::string("<html><head>") + tc.head + "</head><body>" + tc.body +
-                                           "<p>Body text.</p></body></html>");
+                              "<p>Body text.</p></body></html>");
     EXPECT_EQ(a.title, tc.title);
     EXPECT_EQ(a.authors.empty() ? std::string() : a.authors.front(), tc.author);
     EXPECT_EQ(a.date, tc.date);
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Pages, HtmlMetaTest,
+    Pages,
+    HtmlMetaTest,
     ::testing::Values(
         MetaCase{"title_tag", "<title> Tag Title </title>", "<h1>H1</h1>", "Tag Title", "", ""},
         MetaCase{"h1_when_no_title", "", "<h1>Only <em>H1</em></h1>", "Only H1", "", ""},
-        MetaCase{"article_author", R"(<meta property="article:author" content="Ann Author">)", "", "", "Ann Author", ""},
+        MetaCase{"article_author",
+                 R"(<meta property="article:author" content="Ann Author">)",
+                 "",
+                 "",
+                 "Ann Author",
+                 ""},
         MetaCase{"article_author_url_skipped",
                  R"(<meta property="article:author" content="https://facebook.com/x">)",
-                 R"(<a rel="author" href="/ann">Ann Link</a>)", "", "Ann Link", ""},
-        MetaCase{"time_datetime", "", R"(<time datetime="2022-02-03T10:00:00Z">Feb 3</time>)", "", "", "2022-02-03"},
+                 R"(<a rel="author" href="/ann">Ann Link</a>)",
+                 "",
+                 "Ann Link",
+                 ""},
+        MetaCase{"time_datetime",
+                 "",
+                 R"(<time datetime="2022-02-03T10:00:00Z">Feb 3</time>)",
+                 "",
+                 "",
+                 "2022-02-03"},
         MetaCase{"bad_date_ignored", R"(<meta name="date" content="not a date">)", "", "", "", ""},
-        MetaCase{"rfc2822_date", R"(<meta name="pubdate" content="Thu, 16 May 2024 10:00:00 GMT">)", "", "", "",
+        MetaCase{"rfc2822_date",
+                 R"(<meta name="pubdate" content="Thu, 16 May 2024 10:00:00 GMT">)",
+                 "",
+                 "",
+                 "",
                  "2024-05-16"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
@@ -151,15 +179,20 @@ struct DepthCase {
 
 class HtmlDepth : public ::testing::TestWithParam<DepthCase> {};
 
-TEST_P(HtmlDepth, Estimate) { EXPECT_EQ(estimate_html_depth(GetParam().html, 100), GetParam().depth) << GetParam().html; }
+TEST_P(HtmlDepth, Estimate) {
+    EXPECT_EQ(estimate_html_depth(GetParam().html, 100), GetParam().depth) << GetParam().html;
+}
 
 INSTANTIATE_TEST_SUITE_P(
-    Pages, HtmlDepth,
+    Pages,
+    HtmlDepth,
     ::testing::Values(DepthCase{"<div><div></div><div><b>x</b></div></div>", 3},
-                      DepthCase{"<p>a<p>b<p>c<br><img src=x><hr/>", 0},                       // implied and void
-                      DepthCase{"<ul><li>a<li>b</ul>", 1}, DepthCase{"<div><!-- <div><div> --></div>", 1},
+                      DepthCase{"<p>a<p>b<p>c<br><img src=x><hr/>", 0}, // implied and void
+                      DepthCase{"<ul><li>a<li>b</ul>", 1},
+                      DepthCase{"<div><!-- <div><div> --></div>", 1},
                       DepthCase{"<script>if (a<b) { x = '<div><div>'; }</script><span></span>", 1},
-                      DepthCase{"a < b and c > d", 0}, DepthCase{"<x-widget/><a href='#'>z</a>", 1}));
+                      DepthCase{"a < b and c > d", 0},
+                      DepthCase{"<x-widget/><a href='#'>z</a>", 1}));
 
 } // namespace
 } // namespace gazette::indexer

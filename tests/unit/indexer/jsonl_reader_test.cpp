@@ -32,7 +32,8 @@ void check(const Collector& c, const std::vector<Expected>& expected) {
         ASSERT_EQ(static_cast<bool>(item.article), e.ok)
             << (item.article ? std::string("unexpectedly ok") : item.article.error().message);
         if (!e.ok) {
-            EXPECT_EQ(item.article.error().code, e.code) << error_code_name(item.article.error().code);
+            EXPECT_EQ(item.article.error().code, e.code)
+                << error_code_name(item.article.error().code);
             EXPECT_NE(item.article.error().message.find(e.message_part), std::string::npos)
                 << item.article.error().message;
         }
@@ -44,21 +45,30 @@ TEST(JsonLines, FixtureFileGoodAndBadLines) {
     Reader reader;
     const auto path = input_dir() / "articles.jsonl";
     reader.read_file(path, c.sink());
-    check(c, {
-                 {1, true, "good-1", {}, ""},
-                 {3, true, "good-2", {}, ""},
-                 {4, false, "", ErrorCode::bad_json, "malformed JSON"},
-                 {5, false, "", ErrorCode::bad_article, "field 'id' is required"},
-                 {6, false, "", ErrorCode::bad_article, "field 'id' must be a string, not a number"},
-                 {7, false, "bad-title", ErrorCode::bad_article, "field 'title' must be a string, not a list"},
-                 {8, false, "bad-tags", ErrorCode::bad_article, "field 'tags' must be a list of strings"},
-                 {10, true, "good-3", {}, ""},
-                 {11, false, "", ErrorCode::bad_article, "one JSON object"},
-                 {12, false, "no-body", ErrorCode::bad_article, "field 'body' is required"},
-                 {13, false, "bad-date", ErrorCode::bad_article, "date"},
-                 {14, false, "", ErrorCode::bad_json, "unexpected content after the JSON value"},
-                 {15, true, "good-4", {}, ""},
-             });
+    check(c,
+          {
+              {1, true, "good-1", {}, ""},
+              {3, true, "good-2", {}, ""},
+              {4, false, "", ErrorCode::bad_json, "malformed JSON"},
+              {5, false, "", ErrorCode::bad_article, "field 'id' is required"},
+              {6, false, "", ErrorCode::bad_article, "field 'id' must be a string, not a number"},
+              {7,
+               false,
+               "bad-title",
+               ErrorCode::bad_article,
+               "field 'title' must be a string, not a list"},
+              {8,
+               false,
+               "bad-tags",
+               ErrorCode::bad_article,
+               "field 'tags' must be a list of strings"},
+              {10, true, "good-3", {}, ""},
+              {11, false, "", ErrorCode::bad_article, "one JSON object"},
+              {12, false, "no-body", ErrorCode::bad_article, "field 'body' is required"},
+              {13, false, "bad-date", ErrorCode::bad_article, "date"},
+              {14, false, "", ErrorCode::bad_json, "unexpected content after the JSON value"},
+              {15, true, "good-4", {}, ""},
+          });
     EXPECT_EQ(c.items[0].where.file, path.string());
     EXPECT_EQ(c.items[2].where.to_string(), path.string() + ":4");
 }
@@ -86,13 +96,15 @@ TEST(JsonLines, FieldsAreMapped) {
 }
 
 TEST(JsonLines, InvalidUtf8LineIsRejectedAndTheRestGoesOn) {
-    const std::string data = "{\"id\":\"a\",\"body\":\"x\"}\n{\"id\":\"b\",\"body\":\"bad \xFF byte\"}\n{\"id\":\"c\",\"body\":\"y\"}\n";
+    const std::string data = "{\"id\":\"a\",\"body\":\"x\"}\n{\"id\":\"b\",\"body\":\"bad \xFF "
+                             "byte\"}\n{\"id\":\"c\",\"body\":\"y\"}\n";
     Collector c;
     Reader reader;
     reader.read_buffer(data, InputFormat::jsonl, "POST /articles", c.sink());
-    check(c, {{1, true, "a", {}, ""},
-              {2, false, "", ErrorCode::bad_utf8, "invalid UTF-8 at byte offset 22"},
-              {3, true, "c", {}, ""}});
+    check(c,
+          {{1, true, "a", {}, ""},
+           {2, false, "", ErrorCode::bad_utf8, "invalid UTF-8 at byte offset 22"},
+           {3, true, "c", {}, ""}});
     EXPECT_EQ(c.items[1].where.file, "POST /articles");
 }
 
@@ -114,15 +126,16 @@ TEST(JsonLines, HugeLineOverTheLimitIsRejectedWithoutStoppingTheStream) {
     options.max_article_bytes = 1000;
     std::string data = "{\"id\":\"before\",\"body\":\"x\"}\n";
     data += "{\"id\":\"huge\",\"body\":\"" + std::string(300000, 'a') + "\"}\n";
-    data += "{\"id\":\"after\",\"body\":\"y\"}";  // no final newline
-    const std::vector<Expected> expected = {{1, true, "before", {}, ""},
-                                            {2, false, "", ErrorCode::too_large, "the limit is 1000 bytes"},
-                                            {3, true, "after", {}, ""}};
+    data += "{\"id\":\"after\",\"body\":\"y\"}"; // no final newline
+    const std::vector<Expected> expected = {
+        {1, true, "before", {}, ""},
+        {2, false, "", ErrorCode::too_large, "the limit is 1000 bytes"},
+        {3, true, "after", {}, ""}};
     {
         Collector c;
         JsonArticleReader json(options);
         std::istringstream in(data);
-        json.read_lines(in, "stream", c.sink());  // crosses several 64 KiB chunks
+        json.read_lines(in, "stream", c.sink()); // crosses several 64 KiB chunks
         check(c, expected);
         EXPECT_NE(c.items[1].article.error().message.find("300023 bytes"), std::string::npos)
             << c.items[1].article.error().message;
@@ -137,20 +150,26 @@ TEST(JsonLines, HugeLineOverTheLimitIsRejectedWithoutStoppingTheStream) {
 
 TEST(JsonLines, NestingDeeperThan64IsRejected) {
     auto nested = [](int depth) {
-        return "{\"id\":\"n\",\"body\":\"x\",\"extra\":" + std::string(static_cast<std::size_t>(depth - 1), '[') + "1" +
+        return "{\"id\":\"n\",\"body\":\"x\",\"extra\":" +
+               std::string(static_cast<std::size_t>(depth - 1), '[') + "1" +
                std::string(static_cast<std::size_t>(depth - 1), ']') + "}";
     };
     Collector c;
     Reader reader;
     reader.read_buffer(nested(64) + "\n" + nested(65) + "\n", InputFormat::jsonl, "deep", c.sink());
-    check(c, {{1, true, "n", {}, ""}, {2, false, "", ErrorCode::bad_json, "nested deeper than 64 levels"}});
+    check(c,
+          {{1, true, "n", {}, ""},
+           {2, false, "", ErrorCode::bad_json, "nested deeper than 64 levels"}});
 }
 
 TEST(JsonLines, CrlfAndBomAreTolerated) {
     Collector c;
     Reader reader;
-    reader.read_buffer("\xEF\xBB\xBF{\"id\":\"a\",\"body\":\"x\"}\r\n{\"id\":\"b\",\"body\":\"y\"}\r\n", InputFormat::jsonl,
-                       "crlf", c.sink());
+    reader.read_buffer(
+        "\xEF\xBB\xBF{\"id\":\"a\",\"body\":\"x\"}\r\n{\"id\":\"b\",\"body\":\"y\"}\r\n",
+        InputFormat::jsonl,
+        "crlf",
+        c.sink());
     EXPECT_EQ(c.good_ids(), (std::vector<std::string>{"a", "b"}));
 }
 
@@ -179,18 +198,25 @@ TEST(JsonLines, TooDeepHtmlFieldIsAnError) {
     }
     Collector c;
     Reader reader;
-    reader.read_buffer(R"({"id":"deep-html","html":")" + html + "\"}", InputFormat::jsonl, "html", c.sink());
-    check(c, {{1, false, "deep-html", ErrorCode::too_complex, "field 'html': HTML elements nest deeper"}});
+    reader.read_buffer(
+        R"({"id":"deep-html","html":")" + html + "\"}", InputFormat::jsonl, "html", c.sink());
+    check(c,
+          {{1,
+            false,
+            "deep-html",
+            ErrorCode::too_complex,
+            "field 'html': HTML elements nest deeper"}});
 }
 
 TEST(JsonDocument, ArrayFormReportsElementNumbers) {
     Collector c;
     Reader reader;
     reader.read_file(input_dir() / "articles-array.json", c.sink());
-    check(c, {{1, true, "arr-1", {}, ""},
-              {2, false, "", ErrorCode::bad_article, "not a JSON object"},
-              {3, false, "arr-3", ErrorCode::bad_article, "field 'tags' must be a list of strings"},
-              {4, true, "arr-4", {}, ""}});
+    check(c,
+          {{1, true, "arr-1", {}, ""},
+           {2, false, "", ErrorCode::bad_article, "not a JSON object"},
+           {3, false, "arr-3", ErrorCode::bad_article, "field 'tags' must be a list of strings"},
+           {4, true, "arr-4", {}, ""}});
 }
 
 TEST(JsonDocument, SingleObjectAndDocumentErrors) {
@@ -202,8 +228,10 @@ TEST(JsonDocument, SingleObjectAndDocumentErrors) {
         {R"({"id":"one","body":"text"})", {{1, true, "one", {}, ""}}},
         {"  ", {}},
         {"[]", {}},
-        {R"("just a string")", {{0, false, "", ErrorCode::bad_article, "expected a JSON object or an array"}}},
-        {R"([{"id":"a","body":"x"}] junk)", {{0, false, "", ErrorCode::bad_json, "unexpected content"}}},
+        {R"("just a string")",
+         {{0, false, "", ErrorCode::bad_article, "expected a JSON object or an array"}}},
+        {R"([{"id":"a","body":"x"}] junk)",
+         {{0, false, "", ErrorCode::bad_json, "unexpected content"}}},
         {R"({"id":"a","body":"x")", {{0, false, "", ErrorCode::bad_json, "malformed JSON"}}},
     };
     for (const auto& tc : cases) {
@@ -220,7 +248,9 @@ TEST(JsonDocument, ParserIsReusedAcrossDocuments) {
     for (int i = 0; i < 3; ++i) {
         Collector c;
         const std::string body(static_cast<std::size_t>(100 * (3 - i)), 'z');
-        reader.read_buffer(R"({"id":"r)" + std::to_string(i) + R"(","body":")" + body + "\"}", InputFormat::json, "doc",
+        reader.read_buffer(R"({"id":"r)" + std::to_string(i) + R"(","body":")" + body + "\"}",
+                           InputFormat::json,
+                           "doc",
                            c.sink());
         ASSERT_EQ(c.items.size(), 1u);
         ASSERT_TRUE(c.items[0].article);

@@ -17,14 +17,22 @@ struct PathCase {
 
 class FormatFromPath : public ::testing::TestWithParam<PathCase> {};
 
-TEST_P(FormatFromPath, ByExtension) { EXPECT_EQ(format_from_path(GetParam().path), GetParam().format); }
+TEST_P(FormatFromPath, ByExtension) {
+    EXPECT_EQ(format_from_path(GetParam().path), GetParam().format);
+}
 
-INSTANTIATE_TEST_SUITE_P(Paths, FormatFromPath,
-                         ::testing::Values(PathCase{"a.jsonl", InputFormat::jsonl}, PathCase{"dir/a.NDJSON", InputFormat::jsonl},
-                                           PathCase{"a.json", InputFormat::json}, PathCase{"a.html", InputFormat::html},
-                                           PathCase{"a.HTM", InputFormat::html}, PathCase{"a.txt", InputFormat::text},
-                                           PathCase{"a.text", InputFormat::text}, PathCase{"notes.md", InputFormat::text},
-                                           PathCase{"a.pdf", std::nullopt}, PathCase{"README", std::nullopt},
+INSTANTIATE_TEST_SUITE_P(Paths,
+                         FormatFromPath,
+                         ::testing::Values(PathCase{"a.jsonl", InputFormat::jsonl},
+                                           PathCase{"dir/a.NDJSON", InputFormat::jsonl},
+                                           PathCase{"a.json", InputFormat::json},
+                                           PathCase{"a.html", InputFormat::html},
+                                           PathCase{"a.HTM", InputFormat::html},
+                                           PathCase{"a.txt", InputFormat::text},
+                                           PathCase{"a.text", InputFormat::text},
+                                           PathCase{"notes.md", InputFormat::text},
+                                           PathCase{"a.pdf", std::nullopt},
+                                           PathCase{"README", std::nullopt},
                                            PathCase{"a.json.gz", std::nullopt}));
 
 struct TypeCase {
@@ -39,14 +47,19 @@ TEST_P(FormatFromContentType, ByMediaType) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Types, FormatFromContentType,
+    Types,
+    FormatFromContentType,
     ::testing::Values(TypeCase{"application/json", InputFormat::json},
                       TypeCase{"Application/JSON; charset=utf-8", InputFormat::json},
-                      TypeCase{"application/x-ndjson", InputFormat::jsonl}, TypeCase{"application/jsonl", InputFormat::jsonl},
+                      TypeCase{"application/x-ndjson", InputFormat::jsonl},
+                      TypeCase{"application/jsonl", InputFormat::jsonl},
                       TypeCase{"text/html;charset=UTF-8", InputFormat::html},
-                      TypeCase{"application/xhtml+xml", InputFormat::html}, TypeCase{"text/plain", InputFormat::text},
-                      TypeCase{"text/markdown", InputFormat::text}, TypeCase{"application/xml", std::nullopt},
-                      TypeCase{"", std::nullopt}, TypeCase{"multipart/form-data; boundary=x", std::nullopt}));
+                      TypeCase{"application/xhtml+xml", InputFormat::html},
+                      TypeCase{"text/plain", InputFormat::text},
+                      TypeCase{"text/markdown", InputFormat::text},
+                      TypeCase{"application/xml", std::nullopt},
+                      TypeCase{"", std::nullopt},
+                      TypeCase{"multipart/form-data; boundary=x", std::nullopt}));
 
 TEST(ReadFile, FileLevelErrorsAreOneItem) {
     TempDir dir;
@@ -57,7 +70,8 @@ TEST(ReadFile, FileLevelErrorsAreOneItem) {
         std::filesystem::path path;
         ErrorCode code;
     };
-    for (const auto& tc : {Case{unknown, ErrorCode::unsupported}, Case{missing, ErrorCode::not_found},
+    for (const auto& tc : {Case{unknown, ErrorCode::unsupported},
+                           Case{missing, ErrorCode::not_found},
                            Case{dir.path() / "folder.json", ErrorCode::unsupported}}) {
         Collector c;
         Reader reader;
@@ -100,7 +114,11 @@ TEST(ReadFile, FileStemIsSanitisedIntoTheId) {
 
 TEST(ReadBuffer, TextWithoutFallbackIdGetsAContentHash) {
     Collector c;
-    read_buffer("A Title\n\nSome body text.\n", InputFormat::text, "POST /articles", ReaderOptions{}, c.sink());
+    read_buffer("A Title\n\nSome body text.\n",
+                InputFormat::text,
+                "POST /articles",
+                ReaderOptions{},
+                c.sink());
     ASSERT_EQ(c.items.size(), 1u);
     ASSERT_TRUE(c.items[0].article);
     EXPECT_TRUE(c.items[0].article->id.starts_with("h-"));
@@ -112,9 +130,13 @@ TEST(ReaderOptions, ExtraPatternsExtendTheDefaults) {
     options.extra_patterns = {R"(sponsored by .*)"};
     options.extra_cut_patterns = {R"(about the author)"};
     Collector c;
-    read_buffer("A Title\n\nBody one.\n\nSponsored by ACME Corp\n\nBody two.\n\nRead Time: 2 min\n\nAbout the Author\n\n"
+    read_buffer("A Title\n\nBody one.\n\nSponsored by ACME Corp\n\nBody two.\n\nRead Time: 2 "
+                "min\n\nAbout the Author\n\n"
                 "Bio text.\n",
-                InputFormat::text, "t", options, c.sink());
+                InputFormat::text,
+                "t",
+                options,
+                c.sink());
     ASSERT_EQ(c.items.size(), 1u);
     ASSERT_TRUE(c.items[0].article);
     EXPECT_EQ(c.items[0].article->body, "Body one.\n\nBody two.");
@@ -124,7 +146,11 @@ TEST(ReaderOptions, DefaultsCanBeSwitchedOff) {
     ReaderOptions options;
     options.default_boilerplate = false;
     Collector c;
-    read_buffer("A Title\n\nBody one.\n\nPrevious post Something\n", InputFormat::text, "t", options, c.sink());
+    read_buffer("A Title\n\nBody one.\n\nPrevious post Something\n",
+                InputFormat::text,
+                "t",
+                options,
+                c.sink());
     ASSERT_EQ(c.items.size(), 1u);
     ASSERT_TRUE(c.items[0].article);
     EXPECT_EQ(c.items[0].article->body, "Body one.\n\nPrevious post Something");

@@ -9,15 +9,19 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace gazette::indexer::testing {
 
-inline std::filesystem::path input_dir() { return GAZETTE_TEST_INPUT_DIR; }
-inline std::filesystem::path shared_dir() { return GAZETTE_SHARED_DIR; }
+inline std::filesystem::path input_dir() {
+    return GAZETTE_TEST_INPUT_DIR;
+}
+inline std::filesystem::path shared_dir() {
+    return GAZETTE_SHARED_DIR;
+}
 
 inline std::string slurp(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -54,7 +58,7 @@ struct Collector {
 
 /// A fresh directory under the system temp dir, removed with its contents on destruction.
 class TempDir {
-public:
+  public:
     TempDir() {
         static std::atomic<int> counter{0};
         const auto base = std::filesystem::temp_directory_path();
@@ -84,7 +88,7 @@ public:
         return p;
     }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -22,12 +22,14 @@ BoilerplateFilter default_filter() {
     return std::move(*f);
 }
 
-bool contains(const std::string& hay, std::string_view needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, std::string_view needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 // --- the example article from shared/ (read in place: research data is not copied) ---
 
 class ExampleArticle : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         const auto path = shared_dir() / "examples" / "scraped-article-russia-china.txt";
         ASSERT_TRUE(std::filesystem::exists(path))
@@ -43,25 +45,36 @@ protected:
     Article article_;
 };
 
-TEST_F(ExampleArticle, IdComesFromTheFileName) { EXPECT_EQ(article_.id, "scraped-article-russia-china"); }
+TEST_F(ExampleArticle, IdComesFromTheFileName) {
+    EXPECT_EQ(article_.id, "scraped-article-russia-china");
+}
 
 TEST_F(ExampleArticle, TitleIsDerivedFromTheFirstSentence) {
     // The page text has no title line: the first sentence, cut at a word boundary, stands in.
-    EXPECT_TRUE(article_.title.starts_with("In the dynamic world of global geopolitics, the interaction between Russia"))
+    EXPECT_TRUE(article_.title.starts_with(
+        "In the dynamic world of global geopolitics, the interaction between Russia"))
         << article_.title;
     EXPECT_LE(text::utf8_length(article_.title), 101u);
     EXPECT_TRUE(article_.title.ends_with("\xE2\x80\xA6")) << article_.title;
 }
 
 TEST_F(ExampleArticle, BoilerplateIsGone) {
-    for (const std::string_view junk : {"Read Time", "Previous post", "Next post", "Leave a Reply", "Average Rating",
-                                        "5 Star", "1 Star", "Your email address", "Required fields"}) {
+    for (const std::string_view junk : {"Read Time",
+                                        "Previous post",
+                                        "Next post",
+                                        "Leave a Reply",
+                                        "Average Rating",
+                                        "5 Star",
+                                        "1 Star",
+                                        "Your email address",
+                                        "Required fields"}) {
         EXPECT_FALSE(contains(article_.body, junk)) << junk;
     }
     // The real text survives, first and last paragraph included.
     EXPECT_TRUE(article_.body.starts_with("In the dynamic world of global geopolitics"));
     EXPECT_TRUE(contains(article_.body, "Power of Siberia"));
-    EXPECT_TRUE(article_.body.ends_with("consequences for global peace and security.")) << article_.body.substr(article_.body.size() - 80);
+    EXPECT_TRUE(article_.body.ends_with("consequences for global peace and security."))
+        << article_.body.substr(article_.body.size() - 80);
 }
 
 TEST_F(ExampleArticle, SectionHeadingsAreFound) {
@@ -104,7 +117,7 @@ TEST_F(ExampleArticle, ParagraphsAreSeparatedByBlankLines) {
 // --- a synthetic scraped page kept with the tests ---
 
 class SyntheticArticle : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         testing::Collector c;
         Reader reader;
@@ -125,10 +138,23 @@ TEST_F(SyntheticArticle, TitleBylineAndDate) {
 }
 
 TEST_F(SyntheticArticle, HeadingsAndBoilerplate) {
-    EXPECT_EQ(article_.headings, (std::vector<std::string>{"Why the Towns Joined Forces", "Costs and Risks"}));
-    for (const std::string_view junk : {"Skip to content", "Read Time", "Rate this", "No Ratings", "Loading", "Share this",
-                                        "Click to share", "Like this", "Related", "Previous post", "Next post",
-                                        "Leave a Reply", "comment text must never", "Post Comment", "Website"}) {
+    EXPECT_EQ(article_.headings,
+              (std::vector<std::string>{"Why the Towns Joined Forces", "Costs and Risks"}));
+    for (const std::string_view junk : {"Skip to content",
+                                        "Read Time",
+                                        "Rate this",
+                                        "No Ratings",
+                                        "Loading",
+                                        "Share this",
+                                        "Click to share",
+                                        "Like this",
+                                        "Related",
+                                        "Previous post",
+                                        "Next post",
+                                        "Leave a Reply",
+                                        "comment text must never",
+                                        "Post Comment",
+                                        "Website"}) {
         EXPECT_FALSE(contains(article_.body, junk)) << junk;
     }
     EXPECT_TRUE(article_.body.ends_with("the price of steel.")) << article_.body;
@@ -143,22 +169,27 @@ struct HeadingCase {
 
 class HeadingTest : public ::testing::TestWithParam<HeadingCase> {};
 
-TEST_P(HeadingTest, Classifies) { EXPECT_EQ(looks_like_heading(GetParam().line), GetParam().heading) << GetParam().line; }
+TEST_P(HeadingTest, Classifies) {
+    EXPECT_EQ(looks_like_heading(GetParam().line), GetParam().heading) << GetParam().line;
+}
 
-INSTANTIATE_TEST_SUITE_P(Lines, HeadingTest,
-                         ::testing::Values(HeadingCase{"Economic Cooperation", true},
-                                           HeadingCase{"The Belt and Road Initiative and the Eurasian Economic Union", true},
-                                           HeadingCase{"A New Global Order?", true},
-                                           HeadingCase{"WHAT HAPPENS NEXT", true},
-                                           HeadingCase{"Russia-China Relations in 2024", true},
-                                           HeadingCase{"\xD0\x9D\xD0\xBE\xD0\xB2\xD1\x8B\xD0\xB9 \xD0\x9C\xD0\xB8\xD1\x80", true},
-                                           HeadingCase{"Economic cooperation grew", false},
-                                           HeadingCase{"The Deal Was Signed.", false},
-                                           HeadingCase{"Conclusion:", false},
-                                           HeadingCase{"and Then There Were None", false},
-                                           HeadingCase{"", false},
-                                           HeadingCase{"One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen",
-                                                       false}));
+INSTANTIATE_TEST_SUITE_P(
+    Lines,
+    HeadingTest,
+    ::testing::Values(
+        HeadingCase{"Economic Cooperation", true},
+        HeadingCase{"The Belt and Road Initiative and the Eurasian Economic Union", true},
+        HeadingCase{"A New Global Order?", true},
+        HeadingCase{"WHAT HAPPENS NEXT", true},
+        HeadingCase{"Russia-China Relations in 2024", true},
+        HeadingCase{"\xD0\x9D\xD0\xBE\xD0\xB2\xD1\x8B\xD0\xB9 \xD0\x9C\xD0\xB8\xD1\x80", true},
+        HeadingCase{"Economic cooperation grew", false},
+        HeadingCase{"The Deal Was Signed.", false},
+        HeadingCase{"Conclusion:", false},
+        HeadingCase{"and Then There Were None", false},
+        HeadingCase{"", false},
+        HeadingCase{"One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen",
+                    false}));
 
 struct TitleCase {
     const char* paragraph;
@@ -169,17 +200,20 @@ struct TitleCase {
 class TitleTest : public ::testing::TestWithParam<TitleCase> {};
 
 TEST_P(TitleTest, FromFirstSentence) {
-    EXPECT_EQ(title_from_first_sentence(GetParam().paragraph, GetParam().max_chars), GetParam().title);
+    EXPECT_EQ(title_from_first_sentence(GetParam().paragraph, GetParam().max_chars),
+              GetParam().title);
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Sentences, TitleTest,
-    ::testing::Values(TitleCase{"Short one. Second sentence.", 100, "Short one"},
-                      TitleCase{"Is it over? Nobody knows.", 100, "Is it over?"},
-                      TitleCase{"The U.S. economy grew. Then it shrank.", 100, "The U.S. economy grew"},
-                      TitleCase{"Mr. Smith went to Washington. He stayed.", 100, "Mr. Smith went to Washington"},
-                      TitleCase{"alpha beta gamma delta epsilon", 12, "alpha beta\xE2\x80\xA6"},
-                      TitleCase{"No period at all", 100, "No period at all"}));
+    Sentences,
+    TitleTest,
+    ::testing::Values(
+        TitleCase{"Short one. Second sentence.", 100, "Short one"},
+        TitleCase{"Is it over? Nobody knows.", 100, "Is it over?"},
+        TitleCase{"The U.S. economy grew. Then it shrank.", 100, "The U.S. economy grew"},
+        TitleCase{"Mr. Smith went to Washington. He stayed.", 100, "Mr. Smith went to Washington"},
+        TitleCase{"alpha beta gamma delta epsilon", 12, "alpha beta\xE2\x80\xA6"},
+        TitleCase{"No period at all", 100, "No period at all"}));
 
 TEST(TextReader, TitleLineThenBody) {
     const auto f = default_filter();
@@ -192,14 +226,16 @@ TEST(TextReader, TitleLineThenBody) {
 
 TEST(TextReader, HardWrappedLinesJoinIntoOneParagraph) {
     const auto f = default_filter();
-    auto r = read_scraped_text("A Title\n\nthis line wraps\nonto the next one.\nNew sentence line.\n", f, "t2");
+    auto r = read_scraped_text(
+        "A Title\n\nthis line wraps\nonto the next one.\nNew sentence line.\n", f, "t2");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->body, "this line wraps onto the next one.\n\nNew sentence line.");
 }
 
 TEST(TextReader, MarkdownHeadings) {
     const auto f = default_filter();
-    auto r = read_scraped_text("# The Title\n\nIntro text.\n\n## background facts\n\nMore text.\n", f, "md");
+    auto r = read_scraped_text(
+        "# The Title\n\nIntro text.\n\n## background facts\n\nMore text.\n", f, "md");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->title, "The Title");
     EXPECT_EQ(r->headings, (std::vector<std::string>{"background facts"}));
@@ -229,7 +265,8 @@ TEST(TextReader, BylineVariants) {
         {"Thursday, May 16, 2024", {}, "2024-05-16"},
     };
     for (const auto& c : cases) {
-        auto r = read_scraped_text(std::string("Some Title\n") + c.byline + "\n\nBody text here.\n", f, "b");
+        auto r = read_scraped_text(
+            std::string("Some Title\n") + c.byline + "\n\nBody text here.\n", f, "b");
         ASSERT_TRUE(r) << c.byline;
         EXPECT_EQ(r->authors, c.authors) << c.byline;
         EXPECT_EQ(r->date, c.date) << c.byline;
