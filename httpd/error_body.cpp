@@ -4,8 +4,10 @@
 
 namespace gazette::httpd {
 
-std::string error_body(std::string_view code, std::string_view message,
-                       std::string_view request_id, long position) {
+std::string error_body(std::string_view code,
+                       std::string_view message,
+                       std::string_view request_id,
+                       long position) {
     boost::json::object error;
     error["code"] = code;
     error["message"] = message;

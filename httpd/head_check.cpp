@@ -26,12 +26,14 @@ std::string_view trim(std::string_view s) noexcept {
 }
 
 HeadFailure uri_too_long(const ServerOptions& options) {
-    return {414, ErrorCode::too_large,
+    return {414,
+            ErrorCode::too_large,
             "request URI longer than " + std::to_string(options.max_uri_bytes) + " bytes"};
 }
 
 HeadFailure headers_too_large(const ServerOptions& options) {
-    return {431, ErrorCode::too_large,
+    return {431,
+            ErrorCode::too_large,
             "request headers larger than " + std::to_string(options.max_header_bytes) +
                 " bytes or more than " + std::to_string(options.max_headers) + " fields"};
 }
@@ -79,7 +81,8 @@ std::optional<HeadFailure> classify_read_error(const boost::beast::error_code& e
         return HeadFailure{505, ErrorCode::unsupported, "only HTTP/1.0 and HTTP/1.1 are supported"};
     }
     if (ec == http::error::body_limit) {
-        return HeadFailure{413, ErrorCode::too_large,
+        return HeadFailure{413,
+                           ErrorCode::too_large,
                            "request body larger than " + std::to_string(options.max_body_bytes) +
                                " bytes"};
     }
@@ -117,12 +120,13 @@ std::optional<HeadFailure> check_head(const http::request_header<>& head,
     }
     if (auto te = head.find(http::field::transfer_encoding); te != head.end()) {
         if (!boost::beast::iequals(trim(te->value()), "chunked")) {
-            return HeadFailure{400, ErrorCode::bad_request,
+            return HeadFailure{400,
+                               ErrorCode::bad_request,
                                "unsupported Transfer-Encoding (only chunked is accepted)"};
         }
         if (head.find(http::field::content_length) != head.end()) {
-            return HeadFailure{400, ErrorCode::bad_request,
-                               "Transfer-Encoding together with Content-Length"};
+            return HeadFailure{
+                400, ErrorCode::bad_request, "Transfer-Encoding together with Content-Length"};
         }
     }
     return std::nullopt;

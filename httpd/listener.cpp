@@ -50,11 +50,11 @@ void Listener::do_accept() {
         return;
     }
     // every connection gets its own strand
-    acceptor_.async_accept(net::make_strand(ioc_),
-                           [self = shared_from_this()](const boost::system::error_code& ec,
-                                                       tcp::socket socket) {
-                               self->on_accept(ec, std::move(socket));
-                           });
+    acceptor_.async_accept(
+        net::make_strand(ioc_),
+        [self = shared_from_this()](const boost::system::error_code& ec, tcp::socket socket) {
+            self->on_accept(ec, std::move(socket));
+        });
 }
 
 void Listener::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
@@ -65,11 +65,12 @@ void Listener::on_accept(const boost::system::error_code& ec, tcp::socket socket
         if (ec) {
             state_->log->warn("accept failed: {}; retrying", ec.message());
             retry_timer_.expires_after(accept_retry_delay);
-            retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& wec) {
-                if (!wec) {
-                    self->do_accept();
-                }
-            });
+            retry_timer_.async_wait(
+                [self = shared_from_this()](const boost::system::error_code& wec) {
+                    if (!wec) {
+                        self->do_accept();
+                    }
+                });
             return;
         }
         if (state_->draining.load()) {

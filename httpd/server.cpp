@@ -172,10 +172,10 @@ void Server::start() {
         endpoint = tcp::endpoint(address, options.port);
     } else {
         tcp::resolver resolver(impl_->ioc);
-        const auto results =
-            resolver.resolve(options.host, std::to_string(options.port), ec);
+        const auto results = resolver.resolve(options.host, std::to_string(options.port), ec);
         if (ec || results.empty()) {
-            throw std::system_error(ec ? std::error_code(ec) : std::make_error_code(std::errc::invalid_argument),
+            throw std::system_error(ec ? std::error_code(ec)
+                                       : std::make_error_code(std::errc::invalid_argument),
                                     "cannot resolve listen host '" + options.host + "'");
         }
         endpoint = results.begin()->endpoint();
@@ -192,8 +192,7 @@ void Server::start() {
     impl_->listener = listener;
     impl_->work.emplace(impl_->ioc.get_executor());
     listener->run();
-    impl_->state->log->info("listening on {}:{}", endpoint.address().to_string(),
-                            listener->port());
+    impl_->state->log->info("listening on {}:{}", endpoint.address().to_string(), listener->port());
 }
 
 unsigned short Server::port() const noexcept {
@@ -206,9 +205,8 @@ void Server::run() {
         ++impl_->runners;
     }
     std::vector<std::thread> threads;
-    const std::size_t extra = impl_->state->options.io_threads > 1
-                                  ? impl_->state->options.io_threads - 1
-                                  : 0;
+    const std::size_t extra =
+        impl_->state->options.io_threads > 1 ? impl_->state->options.io_threads - 1 : 0;
     try {
         threads.reserve(extra);
         for (std::size_t i = 0; i < extra; ++i) {

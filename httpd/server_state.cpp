@@ -44,8 +44,13 @@ void ServerState::record_access(const AccessRecord& record) noexcept {
         }
         log->info("access request_id={} method={} target={} remote={} status={} bytes={} "
                   "latency_ms={:.3f}",
-                  record.request_id, record.method, record.target, record.remote_ip,
-                  record.status, record.bytes, record.latency_ms);
+                  record.request_id,
+                  record.method,
+                  record.target,
+                  record.remote_ip,
+                  record.status,
+                  record.bytes,
+                  record.latency_ms);
     } catch (const std::exception& e) {
         try {
             log->error("access callback failed: {}", e.what());

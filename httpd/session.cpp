@@ -39,7 +39,9 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-Response error_response(unsigned status, ErrorCode code, std::string_view message,
+Response error_response(unsigned status,
+                        ErrorCode code,
+                        std::string_view message,
                         std::string_view request_id) {
     Response response;
     response.status = status;
@@ -51,10 +53,12 @@ Response error_response(unsigned status, ErrorCode code, std::string_view messag
 /// 500 if the handler drops the responder without calling it.
 class ResponderState {
 public:
-    ResponderState(std::shared_ptr<Session> session, std::uint64_t request_no,
-                   std::string request_id, std::shared_ptr<spdlog::logger> log)
-        : session_(std::move(session)), request_no_(request_no),
-          request_id_(std::move(request_id)), log_(std::move(log)) {}
+    ResponderState(std::shared_ptr<Session> session,
+                   std::uint64_t request_no,
+                   std::string request_id,
+                   std::shared_ptr<spdlog::logger> log)
+        : session_(std::move(session)), request_no_(request_no), request_id_(std::move(request_id)),
+          log_(std::move(log)) {}
     ResponderState(const ResponderState&) = delete;
     ResponderState& operator=(const ResponderState&) = delete;
 
@@ -62,10 +66,10 @@ public:
         if (!called_.load()) {
             try {
                 log_->error("handler dropped the responder request_id={}", request_id_);
-                session_->post_response(request_no_,
-                                        error_response(500, ErrorCode::internal,
-                                                       "the request was not answered",
-                                                       request_id_));
+                session_->post_response(
+                    request_no_,
+                    error_response(
+                        500, ErrorCode::internal, "the request was not answered", request_id_));
             } catch (...) { // NOLINT(bugprone-empty-catch): destructor; the connection just closes
             }
         }
@@ -84,9 +88,8 @@ public:
         if (called_.exchange(true)) {
             return;
         }
-        session_->post_response(request_no_,
-                                error_response(500, ErrorCode::internal, "internal error",
-                                               request_id_));
+        session_->post_response(
+            request_no_, error_response(500, ErrorCode::internal, "internal error", request_id_));
     }
 
 private:
@@ -200,19 +203,19 @@ void Session::post_chunk(std::uint64_t request_no, std::string chunk, bool last,
     auto self = shared_from_this();
     state_->post_if_alive([&] {
         net::post(executor_, [self, request_no, c = std::move(chunk), last, dropped]() mutable {
-            self->guarded("chunk", [&] { self->on_chunk(request_no, std::move(c), last, dropped); });
+            self->guarded("chunk",
+                          [&] { self->on_chunk(request_no, std::move(c), last, dropped); });
         });
     });
 }
 
-template <class F>
-void Session::guarded(const char* where, F&& step) noexcept {
+template <class F> void Session::guarded(const char* where, F&& step) noexcept {
     try {
         std::forward<F>(step)();
     } catch (const std::exception& e) {
         try {
-            state_->log->error("connection error in {} request_id={}: {}", where, request_id_,
-                               e.what());
+            state_->log->error(
+                "connection error in {} request_id={}: {}", where, request_id_, e.what());
         } catch (...) { // NOLINT(bugprone-empty-catch): logging failed; still close below
         }
         close_now();
@@ -281,11 +284,12 @@ void Session::read_header() {
     parser_->header_limit(parser_header_limit(state_->options));
     parser_->body_limit(state_->options.max_body_bytes);
     arm(state_->options.header_read_timeout_s);
-    http::async_read_header(
-        *stream_, buffer_, *parser_,
-        [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
-            self->guarded("read header", [&] { self->on_header(ec); });
-        });
+    http::async_read_header(*stream_,
+                            buffer_,
+                            *parser_,
+                            [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
+                                self->guarded("read header", [&] { self->on_header(ec); });
+                            });
 }
 
 void Session::on_header(const beast::error_code& ec) {
@@ -336,7 +340,8 @@ void Session::on_header(const beast::error_code& ec) {
         // curl and others wait (about 1 s) for this before sending a large body
         phase_ = Phase::reading_body;
         arm(state_->options.body_read_timeout_s);
-        net::async_write(*stream_, net::buffer(continue_response.data(), continue_response.size()),
+        net::async_write(*stream_,
+                         net::buffer(continue_response.data(), continue_response.size()),
                          [self = shared_from_this()](const beast::error_code& wec, std::size_t) {
                              self->guarded("continue", [&] {
                                  if (wec) {
@@ -354,7 +359,9 @@ void Session::on_header(const beast::error_code& ec) {
 void Session::read_body() {
     phase_ = Phase::reading_body;
     arm(state_->options.body_read_timeout_s);
-    http::async_read(*stream_, buffer_, *parser_,
+    http::async_read(*stream_,
+                     buffer_,
+                     *parser_,
                      [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
                          self->guarded("read body", [&] { self->on_body(ec); });
                      });
@@ -396,7 +403,8 @@ void Session::dispatch() {
     request.path = std::move(target_parts_.path);
     request.raw_path = std::move(target_parts_.raw_path);
     request.query = std::move(target_parts_.query);
-    request.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
+    request.headers.reserve(
+        static_cast<std::size_t>(std::distance(message.begin(), message.end())));
     for (const auto& field : message) {
         request.headers.emplace_back(
             lower(std::string_view(field.name_string().data(), field.name_string().size())),
@@ -417,8 +425,11 @@ void Session::dispatch() {
             responder->respond(std::move(response));
         });
     } catch (const std::exception& e) {
-        state_->log->error("handler threw request_id={} method={} target={}: {}", request_id_,
-                           method_, target_, e.what());
+        state_->log->error("handler threw request_id={} method={} target={}: {}",
+                           request_id_,
+                           method_,
+                           target_,
+                           e.what());
         responder->respond_internal_error();
     } catch (...) {
         state_->log->error("handler threw a non-standard exception request_id={}", request_id_);
@@ -457,8 +468,8 @@ void Session::on_response(std::uint64_t request_no, Response response) {
         return; // the connection moved on or closed
     }
     if (response.status < 200 || response.status > 599) {
-        state_->log->error("handler returned invalid status {} request_id={}", response.status,
-                           request_id_);
+        state_->log->error(
+            "handler returned invalid status {} request_id={}", response.status, request_id_);
         if (response.stream) {
             response.stream->cancel();
         }
@@ -493,10 +504,10 @@ void Session::write_response(Response response) {
     phase_ = Phase::writing;
     keep_after_ = keep;
     arm(state_->options.body_read_timeout_s);
-    http::async_write(*stream_, res,
-                      [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
-                          self->guarded("write", [&] { self->on_write(ec); });
-                      });
+    http::async_write(
+        *stream_, res, [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
+            self->guarded("write", [&] { self->on_write(ec); });
+        });
 }
 
 void Session::on_write(const beast::error_code& ec) {
@@ -546,7 +557,8 @@ void Session::start_stream(Response response) {
     phase_ = Phase::streaming;
     auto& serializer = stream_serializer_.emplace(head);
     arm(state_->options.body_read_timeout_s);
-    http::async_write_header(*stream_, serializer,
+    http::async_write_header(*stream_,
+                             serializer,
                              [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
                                  self->guarded("stream head", [&] {
                                      if (ec) {
@@ -562,9 +574,8 @@ void Session::start_stream(Response response) {
 void Session::pull_next() {
     auto deliver = std::make_shared<DeliverState>(shared_from_this(), request_no_);
     try {
-        source_->next([deliver](std::string chunk, bool last) {
-            deliver->deliver(std::move(chunk), last);
-        });
+        source_->next(
+            [deliver](std::string chunk, bool last) { deliver->deliver(std::move(chunk), last); });
     } catch (const std::exception& e) {
         state_->log->error("stream source threw request_id={}: {}", request_id_, e.what());
         record();
@@ -577,8 +588,7 @@ void Session::on_chunk(std::uint64_t request_no, std::string chunk, bool last, b
         return;
     }
     if (dropped) {
-        state_->log->error("stream source dropped its deliver callback request_id={}",
-                           request_id_);
+        state_->log->error("stream source dropped its deliver callback request_id={}", request_id_);
         record();
         close_now();
         return;
@@ -631,7 +641,8 @@ void Session::write_last_chunk() {
         return;
     }
     arm(state_->options.body_read_timeout_s);
-    net::async_write(*stream_, http::make_chunk_last(),
+    net::async_write(*stream_,
+                     http::make_chunk_last(),
                      [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
                          self->guarded("last chunk", [&] { self->on_stream_end(ec); });
                      });

@@ -31,8 +31,7 @@ struct ServerState {
     /// Runs `post` under the gate while the io_context is alive; false once it is closed.
     /// Foreign threads (responders, chunk deliveries) post only through here, because posting
     /// to a destroyed io_context is undefined behaviour.
-    template <class F>
-    bool post_if_alive(F&& post) {
+    template <class F> bool post_if_alive(F&& post) {
         std::lock_guard lock(gate_mutex_);
         if (!alive_) {
             return false;

@@ -51,10 +51,18 @@ public:
     void post_chunk(std::uint64_t request_no, std::string chunk, bool last, bool dropped);
 
 private:
-    enum class Phase { idle, reading_header, reading_body, handling, writing, streaming, closing, closed };
+    enum class Phase {
+        idle,
+        reading_header,
+        reading_body,
+        handling,
+        writing,
+        streaming,
+        closing,
+        closed
+    };
 
-    template <class F>
-    void guarded(const char* where, F&& step) noexcept;
+    template <class F> void guarded(const char* where, F&& step) noexcept;
     void arm(std::uint32_t seconds);
 
     void wait_for_request();

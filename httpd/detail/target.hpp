@@ -13,8 +13,8 @@
 namespace gazette::httpd::detail {
 
 struct ParsedTarget {
-    std::string path;     ///< percent-decoded path
-    std::string raw_path; ///< path as received
+    std::string path;                                       ///< percent-decoded path
+    std::string raw_path;                                   ///< path as received
     std::vector<std::pair<std::string, std::string>> query; ///< decoded, in order
 };
 

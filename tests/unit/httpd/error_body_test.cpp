@@ -17,8 +17,8 @@ TEST(ErrorBody, HasCodeAndMessageOnly) {
 }
 
 TEST(ErrorBody, OptionalFieldsAndEscaping) {
-    const std::string body = error_body("bad_query", "quote \" backslash \\ newline \n <tag>",
-                                        "abc-1", 7);
+    const std::string body =
+        error_body("bad_query", "quote \" backslash \\ newline \n <tag>", "abc-1", 7);
     const auto v = boost::json::parse(body); // throws if the escaping is wrong
     const auto& error = v.at("error").as_object();
     EXPECT_EQ(error.at("message").as_string(), "quote \" backslash \\ newline \n <tag>");

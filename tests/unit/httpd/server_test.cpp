@@ -141,8 +141,9 @@ TEST(Server, PostBodyReachesHandler) {
     auto response = client.request(
         "POST /articles HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\nhello world");
     EXPECT_EQ(json_of(response.body()).at("body").as_string(), "hello world");
-    auto chunked = client.request("POST /a HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                  "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    auto chunked =
+        client.request("POST /a HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
     EXPECT_EQ(json_of(chunked.body()).at("body").as_string(), "hello world");
     // Expect: 100-continue gets the interim response before the body is sent
     client.send("POST /c HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
@@ -178,33 +179,44 @@ TEST(Server, RefusesBadRequestsBeforeTheHandler) {
     const std::vector<Refusal> refusals = {
         {"uri over max_uri_bytes", get("/" + std::string(9000, 'a')), 414, "too_large"},
         {"uri beyond the parser limit", get("/" + std::string(40000, 'a')), 414, "too_large"},
-        {"one huge header", get("/", "X-Big: " + std::string(20000, 'b') + "\r\n"), 431,
+        {"one huge header",
+         get("/", "X-Big: " + std::string(20000, 'b') + "\r\n"),
+         431,
          "too_large"},
-        {"headers beyond the parser limit", get("/", "X-Big: " + std::string(40000, 'b') + "\r\n"),
-         431, "too_large"},
+        {"headers beyond the parser limit",
+         get("/", "X-Big: " + std::string(40000, 'b') + "\r\n"),
+         431,
+         "too_large"},
         {"too many headers", many_headers, 431, "too_large"},
         {"body over max_body_bytes",
          "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'x'),
-         413, "too_large"},
+         413,
+         "too_large"},
         {"chunked body over max_body_bytes",
          "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
              std::string(2048, 'x') + "\r\n0\r\n\r\n",
-         413, "too_large"},
+         413,
+         "too_large"},
         {"HTTP/2.0", "GET / HTTP/2.0\r\nHost: t\r\n\r\n", 505, "unsupported"},
         {"HTTP/1.2", "GET / HTTP/1.2\r\nHost: t\r\n\r\n", 505, "unsupported"},
         {"missing Host", "GET / HTTP/1.1\r\n\r\n", 400, "bad_request"},
         {"TE with CL",
          "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
          "0\r\n\r\n",
-         400, "bad_request"},
+         400,
+         "bad_request"},
         {"CL with TE",
          "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
          "0\r\n\r\n",
-         400, "bad_request"},
-        {"TE gzip", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 400,
+         400,
+         "bad_request"},
+        {"TE gzip",
+         "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n",
+         400,
          "bad_request"},
         {"TE gzip, chunked",
-         "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 400,
+         "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+         400,
          "bad_request"},
         {"bad percent-encoding", get("/a%zz"), 400, "bad_request"},
         {"relative target", "GET a/b HTTP/1.1\r\nHost: t\r\n\r\n", 400, "bad_request"},
@@ -466,6 +478,43 @@ TEST(Server, StartThrowsOnUnusableAddress) {
     options.port = 0;
     Server bad_host(options, [](Request&&, Responder respond) { respond(text("ok")); });
     EXPECT_THROW(bad_host.start(), std::system_error);
+}
+
+} // namespace
+} // namespace gazette::httpd::test
+
+namespace gazette::httpd::test {
+namespace {
+
+TEST(Server, ManyClientsOnSeveralIoThreads) {
+    ServerOptions options;
+    options.io_threads = 4;
+    std::atomic<int> calls{0};
+    TestServer server(options, [&](Request&& request, Responder respond) {
+        ++calls;
+        respond(text(request.param("n").value_or("?")));
+    });
+    std::vector<std::thread> clients;
+    std::atomic<int> correct{0};
+    for (int c = 0; c < 8; ++c) {
+        clients.emplace_back([&, c] {
+            try {
+                Client client(server.port());
+                for (int i = 0; i < 25; ++i) {
+                    const std::string n = std::to_string(c * 100 + i);
+                    if (client.request(get("/?n=" + n)).body() == n) {
+                        ++correct;
+                    }
+                }
+            } catch (const std::exception&) { // counted as missing answers below
+            }
+        });
+    }
+    for (auto& client : clients) {
+        client.join();
+    }
+    EXPECT_EQ(correct.load(), 200);
+    EXPECT_EQ(calls.load(), 200);
 }
 
 } // namespace

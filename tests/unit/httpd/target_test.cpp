@@ -18,7 +18,9 @@ TEST(ParseTarget, DecodesPathAndQuery) {
     const std::vector<TargetCase> cases = {
         {"/", "/", "/", {}},
         {"/search?q=a%20b", "/search", "/search", {{"q", "a b"}}},
-        {"/search?q=gas+pipeline&topic=energy&topic=military", "/search", "/search",
+        {"/search?q=gas+pipeline&topic=energy&topic=military",
+         "/search",
+         "/search",
          {{"q", "gas pipeline"}, {"topic", "energy"}, {"topic", "military"}}},
         {"/articles/business%2F001", "/articles/business/001", "/articles/business%2F001", {}},
         {"/a+b?x=%2B1", "/a+b", "/a+b", {{"x", "+1"}}}, // '+' is a space only in the query
@@ -41,8 +43,16 @@ TEST(ParseTarget, DecodesPathAndQuery) {
 }
 
 TEST(ParseTarget, RejectsMalformedTargets) {
-    for (const char* target : {"", "*", "relative/path", "/a%zz", "/a%2", "/a%", "/q?x=%G1",
-                               "/q?x=%", "/nul%00byte", "/q?%00=1"}) {
+    for (const char* target : {"",
+                               "*",
+                               "relative/path",
+                               "/a%zz",
+                               "/a%2",
+                               "/a%",
+                               "/q?x=%G1",
+                               "/q?x=%",
+                               "/nul%00byte",
+                               "/q?%00=1"}) {
         SCOPED_TRACE(target);
         auto parsed = parse_target(target);
         ASSERT_FALSE(parsed.has_value());

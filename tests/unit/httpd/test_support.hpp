@@ -31,7 +31,8 @@ using tcp = net::ip::tcp;
 /// Starts on an ephemeral port; stop() + join on destruction.
 class TestServer {
 public:
-    TestServer(ServerOptions options, Handler handler) : server_(adjust(std::move(options)), std::move(handler)) {
+    TestServer(ServerOptions options, Handler handler)
+        : server_(adjust(std::move(options)), std::move(handler)) {
         server_.start();
         thread_ = std::thread([this] { server_.run(); });
     }
