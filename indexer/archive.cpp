@@ -249,12 +249,17 @@ void Archive::scan(std::uint64_t after_seq, const std::function<void(ArchiveReco
     }
 }
 
-void Archive::scan_latest(const std::function<void(ArchiveRecord&&)>& fn) const {
+void Archive::scan_latest(const std::function<void(ArchiveRecord&&)>& fn,
+                          const std::function<void(std::size_t)>& on_total) const {
     // Pass 1: the last seq of every id. Pass 2: emit upserts whose seq is that last one.
     std::unordered_map<std::string, std::pair<std::uint64_t, bool>> latest;
     scan(0, [&latest](ArchiveRecord&& r) {
         latest[r.id] = {r.seq, r.op == ArchiveRecord::Op::upsert};
     });
+    if (on_total) {
+        on_total(static_cast<std::size_t>(
+            std::count_if(latest.begin(), latest.end(), [](const auto& kv) { return kv.second.second; })));
+    }
     scan(0, [&latest, &fn](ArchiveRecord&& r) {
         if (r.op != ArchiveRecord::Op::upsert) {
             return;
@@ -264,6 +269,23 @@ void Archive::scan_latest(const std::function<void(ArchiveRecord&&)>& fn) const 
             fn(std::move(r));
         }
     });
+}
+
+std::vector<std::string> Archive::live_ids(std::uint64_t up_to) const {
+    std::unordered_map<std::string, bool> latest;
+    scan(0, [&latest, up_to](ArchiveRecord&& r) {
+        if (r.seq <= up_to) {
+            latest[r.id] = r.op == ArchiveRecord::Op::upsert;
+        }
+    });
+    std::vector<std::string> ids;
+    ids.reserve(latest.size());
+    for (auto& [id, live] : latest) {
+        if (live) {
+            ids.push_back(id);
+        }
+    }
+    return ids;
 }
 
 std::uint64_t Archive::last_seq() const {

@@ -45,8 +45,14 @@ public:
               const std::function<void(const std::string&)>& on_error = {}) const;
 
     /// Latest state per id (last write wins; deleted ids absent), in sequence order of their
-    /// last upsert. For reindex.
-    void scan_latest(const std::function<void(ArchiveRecord&&)>& fn) const;
+    /// last upsert. For reindex. `on_total`, when set, receives the number of records that
+    /// will be emitted once the first pass has counted them (before the first `fn` call).
+    void scan_latest(const std::function<void(ArchiveRecord&&)>& fn,
+                     const std::function<void(std::size_t)>& on_total = {}) const;
+
+    /// Ids whose latest record with seq <= `up_to` is an upsert (one pass; order unspecified).
+    /// For verify and reindex's document-count check.
+    std::vector<std::string> live_ids(std::uint64_t up_to = UINT64_MAX) const;
 
     std::uint64_t last_seq() const;
     std::uint64_t size_bytes() const;

@@ -1,0 +1,233 @@
+// Reindex throughput against a bare single-writer Xapian loop (issue 5).
+//
+//   gazette_reindex_bench bare    N WORKDIR CORPUS.jsonl...
+//   gazette_reindex_bench reindex N WORKDIR THREADS CORPUS.jsonl...
+//   gazette_reindex_bench single  N WORKDIR CORPUS.jsonl...
+//
+// The corpus is N articles taken from the given JSON Lines files in turn, repeated with id
+// prefixes ("r1-f0-", "r2-f0-", ...; pass and file) until N is reached, so any N can be built
+// from small samples and ids never collide across files.
+// `bare`: one thread, one TermGenerator (English stemmer), title and body indexed, Q id term,
+//   raw JSON as data, add_document into a default WritableDatabase, one commit at the end;
+//   JSON parsing is timed, file reading is not. This is the "bare loop" baseline.
+// `single`: Gazette's full analysis (language detection, schema, topics) through one
+//   DocumentBuilder and one IndexWriter in one thread, committing every 1000 articles, as
+//   `index --threads 1` does.
+// `reindex`: archives the corpus (not timed), then times run_reindex with THREADS shards.
+// Prints one JSON line with the figures.
+
+#include "common/article.hpp"
+#include "common/config.hpp"
+#include "indexer/jobs/reindex_job.hpp"
+#include "indexer/writer.hpp"
+#include "indexer/writer_context.hpp"
+
+#include <xapian.h>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <sys/resource.h>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+using gazette::Article;
+
+namespace {
+
+/// N raw JSON lines with ids rewritten "r<pass>-<id>" (valid articles only).
+std::vector<std::string> load_lines(std::size_t n, const std::vector<std::string>& files) {
+    std::vector<std::pair<std::size_t, std::string>> raw; // file number, line
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        std::ifstream in(files[i]);
+        std::string line;
+        while (std::getline(in, line)) {
+            if (!line.empty()) {
+                raw.emplace_back(i, line);
+            }
+        }
+    }
+    std::vector<std::string> out;
+    out.reserve(n);
+    for (std::size_t pass = 1; out.size() < n && !raw.empty(); ++pass) {
+        for (const auto& [file, line] : raw) {
+            if (out.size() >= n) {
+                break;
+            }
+            boost::system::error_code ec;
+            auto v = boost::json::parse(line, ec);
+            if (ec || !v.is_object() || !v.get_object().contains("id")) {
+                continue;
+            }
+            auto& o = v.get_object();
+            const auto* id = o.if_contains("id");
+            const std::string old_id =
+                id->is_string() ? std::string(id->get_string()) : boost::json::serialize(*id);
+            o["id"] = fmt::format("r{}-f{}-{}", pass, file, old_id);
+            out.push_back(boost::json::serialize(v));
+        }
+    }
+    return out;
+}
+
+/// User + system CPU seconds of the process so far (all threads): under a loaded machine the
+/// wall clock says little, CPU time per article still compares the work done.
+double cpu_seconds() {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    auto s = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
+    return s(ru.ru_utime) + s(ru.ru_stime);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::string text_field(const boost::json::object& o, const char* key) {
+    const auto* v = o.if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+int run_bare(const std::vector<std::string>& lines, const fs::path& dir) {
+    const double cpu0 = cpu_seconds();
+    const auto start = std::chrono::steady_clock::now();
+    Xapian::WritableDatabase db((dir / "bare").string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::TermGenerator tg;
+    tg.set_stemmer(Xapian::Stem("en"));
+    for (const auto& line : lines) {
+        const auto v = boost::json::parse(line);
+        const auto& o = v.get_object();
+        Xapian::Document doc;
+        tg.set_document(doc);
+        const std::string title = text_field(o, "title");
+        tg.index_text(title, 1, "S");
+        tg.index_text(title);
+        tg.increase_termpos();
+        tg.index_text(text_field(o, "body"));
+        doc.add_boolean_term("Q" + text_field(o, "id"));
+        doc.set_data(line);
+        db.add_document(doc);
+    }
+    db.commit();
+    const double s = seconds_since(start);
+    std::printf("{\"mode\":\"bare\",\"articles\":%zu,\"seconds\":%.2f,\"articles_per_s\":%.0f,\"cpu_s\":%.2f}\n",
+                lines.size(), s, static_cast<double>(lines.size()) / s, cpu_seconds() - cpu0);
+    return 0;
+}
+
+std::vector<Article> parse_articles(const std::vector<std::string>& lines) {
+    std::vector<Article> out;
+    out.reserve(lines.size());
+    for (const auto& line : lines) {
+        auto a = gazette::article_from_json(line);
+        if (a && gazette::normalise_article(*a)) {
+            out.push_back(std::move(*a));
+        }
+    }
+    return out;
+}
+
+gazette::Config bench_config(const fs::path& dir, std::size_t threads) {
+    gazette::Config config;
+    config.data_dir = (dir / "data").string();
+    config.topics_file = GAZETTE_TOPICS_FILE;
+    config.indexer.threads = threads;
+    return config;
+}
+
+int run_single(const std::vector<std::string>& lines, const fs::path& dir) {
+    auto ctx = gazette::indexer::WriterContext::open(bench_config(dir, 1));
+    if (!ctx) {
+        std::fprintf(stderr, "%s\n", ctx.error().message.c_str());
+        return 1;
+    }
+    const double cpu0 = cpu_seconds();
+    const auto start = std::chrono::steady_clock::now();
+    auto articles = parse_articles(lines);
+    gazette::indexer::IndexWriter writer(dir / "single", true);
+    Xapian::TermGenerator tg = (*ctx)->analyzer().make_term_generator("en");
+    std::size_t n = 0;
+    for (auto& a : articles) {
+        writer.upsert(a.id, (*ctx)->builder().build(a, tg));
+        if (++n % 1000 == 0) {
+            writer.commit();
+        }
+    }
+    writer.commit();
+    const double s = seconds_since(start);
+    std::printf("{\"mode\":\"single\",\"articles\":%zu,\"seconds\":%.2f,\"articles_per_s\":%.0f,\"cpu_s\":%.2f}\n",
+                articles.size(), s, static_cast<double>(articles.size()) / s, cpu_seconds() - cpu0);
+    return 0;
+}
+
+int run_reindex(const std::vector<std::string>& lines, const fs::path& dir, std::size_t threads) {
+    auto ctx = gazette::indexer::WriterContext::open(bench_config(dir, threads));
+    if (!ctx) {
+        std::fprintf(stderr, "%s\n", ctx.error().message.c_str());
+        return 1;
+    }
+    {
+        auto articles = parse_articles(lines);
+        std::vector<gazette::indexer::ArchiveRecord> records;
+        for (auto& a : articles) {
+            gazette::indexer::ArchiveRecord r;
+            r.id = a.id;
+            r.article = std::move(a);
+            records.push_back(std::move(r));
+            if (records.size() == 5000) {
+                (*ctx)->archive().append(records);
+                records.clear();
+            }
+        }
+        (*ctx)->archive().append(records);
+    }
+    gazette::indexer::Progress progress("reindex", 0, nullptr);
+    const std::atomic<bool> cancel{false};
+    const double cpu0 = cpu_seconds();
+    const auto start = std::chrono::steady_clock::now();
+    auto result = gazette::indexer::run_reindex(**ctx, {}, progress, cancel);
+    const double s = seconds_since(start);
+    if (!result) {
+        std::fprintf(stderr, "%s\n", result.error().message.c_str());
+        return 1;
+    }
+    std::printf("{\"mode\":\"reindex\",\"threads\":%zu,\"articles\":%zu,\"seconds\":%.2f,\"articles_per_s\":%.0f,"
+                "\"build_s\":%.2f,\"merge_s\":%.2f,\"cpu_s\":%.2f}\n",
+                threads, result->documents, s, static_cast<double>(result->documents) / s, result->build_seconds,
+                result->merge_seconds, cpu_seconds() - cpu0);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 5) {
+        std::fprintf(stderr, "usage: %s bare|single N WORKDIR CORPUS...\n       %s reindex N WORKDIR THREADS CORPUS...\n",
+                     argv[0], argv[0]);
+        return 2;
+    }
+    const std::string mode = argv[1];
+    const std::size_t n = std::stoul(argv[2]);
+    const fs::path dir = argv[3];
+    fs::create_directories(dir);
+    const int first_file = mode == "reindex" ? 5 : 4;
+    const std::vector<std::string> files(argv + first_file, argv + argc);
+    const auto lines = load_lines(n, files);
+    if (mode == "bare") {
+        return run_bare(lines, dir);
+    }
+    if (mode == "single") {
+        return run_single(lines, dir);
+    }
+    if (mode == "reindex") {
+        return run_reindex(lines, dir, std::stoul(argv[4]));
+    }
+    std::fprintf(stderr, "unknown mode '%s'\n", mode.c_str());
+    return 2;
+}
