@@ -35,7 +35,92 @@ std::string encode(const ArchiveRecord& r) {
     return json::serialize(o) + "\n";
 }
 
+/// Fast path for the layout encode() writes: `{"seq":N,"op":"upsert","article":{...}}`. The
+/// article object is parsed once, straight from the line (no parse + re-serialise).
+bool decode_fast(std::string_view line, ArchiveRecord& out, std::string& error, bool& handled) {
+    handled = false;
+    constexpr std::string_view kSeq = "{\"seq\":";
+    constexpr std::string_view kUpsert = ",\"op\":\"upsert\",\"article\":";
+    if (line.substr(0, kSeq.size()) != kSeq || line.empty() || line.back() != '}') {
+        return false;
+    }
+    std::size_t pos = kSeq.size();
+    std::uint64_t seq = 0;
+    while (pos < line.size() && line[pos] >= '0' && line[pos] <= '9') {
+        seq = seq * 10 + static_cast<std::uint64_t>(line[pos] - '0');
+        ++pos;
+    }
+    if (line.substr(pos, kUpsert.size()) != kUpsert) {
+        return false;
+    }
+    handled = true;
+    const std::string_view body = line.substr(pos + kUpsert.size(), line.size() - 1 - pos - kUpsert.size());
+    auto a = article_from_json(body);
+    if (!a) {
+        error = a.error().message;
+        return false;
+    }
+    out.seq = seq;
+    out.op = ArchiveRecord::Op::upsert;
+    out.article = std::move(*a);
+    out.id = out.article.id;
+    return true;
+}
+
+/// Reads only seq, op and id (for passes that need no article): a fraction of a full decode.
+bool decode_key(std::string_view line, std::uint64_t& seq, bool& upsert, std::string& id) {
+    constexpr std::string_view kSeq = "{\"seq\":";
+    if (line.substr(0, kSeq.size()) != kSeq) {
+        return false;
+    }
+    std::size_t pos = kSeq.size();
+    seq = 0;
+    while (pos < line.size() && line[pos] >= '0' && line[pos] <= '9') {
+        seq = seq * 10 + static_cast<std::uint64_t>(line[pos] - '0');
+        ++pos;
+    }
+    constexpr std::string_view kOpUpsert = ",\"op\":\"upsert\",\"article\":{\"id\":";
+    constexpr std::string_view kOpDelete = ",\"op\":\"delete\",\"id\":";
+    if (line.substr(pos, kOpUpsert.size()) == kOpUpsert) {
+        upsert = true;
+        pos += kOpUpsert.size();
+    } else if (line.substr(pos, kOpDelete.size()) == kOpDelete) {
+        upsert = false;
+        pos += kOpDelete.size();
+    } else {
+        return false;
+    }
+    // The id is a JSON string literal: find its closing quote, then let the JSON parser
+    // unescape just that literal.
+    if (pos >= line.size() || line[pos] != '"') {
+        return false;
+    }
+    std::size_t end = pos + 1;
+    while (end < line.size() && line[end] != '"') {
+        end += line[end] == '\\' ? 2 : 1;
+    }
+    if (end >= line.size()) {
+        return false;
+    }
+    const std::string_view literal = line.substr(pos, end - pos + 1);
+    if (literal.find('\\') == std::string_view::npos) {
+        id.assign(literal.substr(1, literal.size() - 2));
+        return true;
+    }
+    boost::system::error_code ec;
+    const json::value v = json::parse(literal, ec);
+    if (ec || !v.is_string()) {
+        return false;
+    }
+    id = std::string(v.get_string());
+    return true;
+}
+
 bool decode(std::string_view line, ArchiveRecord& out, std::string& error) {
+    bool handled = false;
+    if (decode_fast(line, out, error, handled) || handled) {
+        return error.empty();
+    }
     boost::system::error_code ec;
     json::value v = json::parse(line, ec);
     if (ec || !v.is_object()) {
@@ -253,8 +338,8 @@ void Archive::scan_latest(const std::function<void(ArchiveRecord&&)>& fn,
                           const std::function<void(std::size_t)>& on_total) const {
     // Pass 1: the last seq of every id. Pass 2: emit upserts whose seq is that last one.
     std::unordered_map<std::string, std::pair<std::uint64_t, bool>> latest;
-    scan(0, [&latest](ArchiveRecord&& r) {
-        latest[r.id] = {r.seq, r.op == ArchiveRecord::Op::upsert};
+    scan_keys([&latest](std::uint64_t seq, bool upsert, std::string&& id) {
+        latest[std::move(id)] = {seq, upsert};
     });
     if (on_total) {
         on_total(static_cast<std::size_t>(
@@ -271,11 +356,36 @@ void Archive::scan_latest(const std::function<void(ArchiveRecord&&)>& fn,
     });
 }
 
+void Archive::scan_keys(const std::function<void(std::uint64_t, bool, std::string&&)>& fn) const {
+    for (const auto& seg : segments()) {
+        std::ifstream in(seg, std::ios::binary);
+        std::string line;
+        std::string id;
+        while (std::getline(in, line)) {
+            if (line.empty() || in.eof()) {
+                continue; // blank, or a torn last line that was never acknowledged
+            }
+            std::uint64_t seq = 0;
+            bool upsert = false;
+            if (decode_key(line, seq, upsert, id)) {
+                fn(seq, upsert, std::move(id));
+                continue;
+            }
+            // Any other layout (older writers): fall back to a full decode.
+            ArchiveRecord r;
+            std::string error;
+            if (decode(line, r, error)) {
+                fn(r.seq, r.op == ArchiveRecord::Op::upsert, std::move(r.id));
+            }
+        }
+    }
+}
+
 std::vector<std::string> Archive::live_ids(std::uint64_t up_to) const {
     std::unordered_map<std::string, bool> latest;
-    scan(0, [&latest, up_to](ArchiveRecord&& r) {
-        if (r.seq <= up_to) {
-            latest[r.id] = r.op == ArchiveRecord::Op::upsert;
+    scan_keys([&latest, up_to](std::uint64_t seq, bool upsert, std::string&& id) {
+        if (seq <= up_to) {
+            latest[std::move(id)] = upsert;
         }
     });
     std::vector<std::string> ids;

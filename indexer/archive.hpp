@@ -61,6 +61,8 @@ private:
     std::vector<std::filesystem::path> segments() const;
     void open_tail();
     std::uint64_t read_last_seq() const;
+    /// Like scan, but decodes only seq, op and id of each record (cheap; for counting passes).
+    void scan_keys(const std::function<void(std::uint64_t, bool, std::string&&)>& fn) const;
 
     std::filesystem::path dir_;
     std::size_t segment_bytes_;
