@@ -1,5 +1,7 @@
 #include "searchd/api/json_output.hpp"
 
+#include "searchd/api/json_number.hpp"
+
 #include <boost/json.hpp>
 
 #include <cmath>
@@ -48,9 +50,28 @@ std::string search_result_json(const SearchResult& r) {
         o["topics"] = string_array(h.topics);
         o["score"] = round3(h.score);
         o["snippet"] = h.snippet;
-        if (!h.matched_terms.empty()) {
+        if (!h.matched_terms.empty() || h.explained) {
             boost::json::object explain;
             explain["matched_terms"] = string_array(h.matched_terms);
+            boost::json::array terms;
+            boost::json::object fields;
+            double sum = 0;
+            for (const auto& c : h.explanation) {
+                boost::json::object t;
+                t["term"] = c.term;
+                t["field"] = c.field;
+                t["weight"] = round3(c.weight);
+                terms.emplace_back(std::move(t));
+                auto& f = fields[c.field];
+                f = (f.is_double() ? f.get_double() : 0.0) + c.weight;
+                sum += c.weight;
+            }
+            for (auto& [k, f] : fields) {
+                f = round3(f.get_double());
+            }
+            explain["terms"] = std::move(terms);
+            explain["fields"] = std::move(fields);
+            explain["sum"] = round3(sum);
             o["explain"] = std::move(explain);
         }
         hits.emplace_back(std::move(o));
@@ -81,7 +102,7 @@ std::string search_result_json(const SearchResult& r) {
     } else {
         out["next_cursor"] = nullptr;
     }
-    return boost::json::serialize(out);
+    return serialize_plain(out);
 }
 
 std::string stats_json(const StatsResult& s, std::uint64_t queue_depth) {

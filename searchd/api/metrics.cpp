@@ -73,6 +73,19 @@ std::string Metrics::render(const MetricsGauges& g) const {
     out += fmt::format("# HELP gazette_searchd_cache_hits_total Searches answered from the result cache.\n"
                        "# TYPE gazette_searchd_cache_hits_total counter\ngazette_searchd_cache_hits_total {}\n",
                        g.cache_hits);
+    out += fmt::format("# HELP gazette_searchd_cache_misses_total Searches not found in the result cache.\n"
+                       "# TYPE gazette_searchd_cache_misses_total counter\ngazette_searchd_cache_misses_total {}\n",
+                       g.cache_misses);
+    const std::uint64_t lookups = g.cache_hits + g.cache_misses;
+    out += fmt::format("# HELP gazette_searchd_cache_hit_ratio Result cache hits / lookups since start.\n"
+                       "# TYPE gazette_searchd_cache_hit_ratio gauge\ngazette_searchd_cache_hit_ratio {}\n",
+                       lookups == 0 ? 0.0 : static_cast<double>(g.cache_hits) / static_cast<double>(lookups));
+    gauge("gazette_searchd_cache_entries", "Entries in the result cache.", g.cache_entries);
+    out += fmt::format("# HELP gazette_searchd_rate_limited_total Requests refused with 429.\n"
+                       "# TYPE gazette_searchd_rate_limited_total counter\ngazette_searchd_rate_limited_total {}\n",
+                       g.rate_limited);
+    gauge("gazette_searchd_rate_limit_clients", "Clients with a rate-limit bucket in memory.",
+          g.rate_limit_clients);
     return out;
 }
 

@@ -22,6 +22,10 @@ struct MetricsGauges {
     bool ready = false;
     std::uint64_t open_connections = 0;
     std::uint64_t cache_hits = 0;
+    std::uint64_t cache_misses = 0;
+    std::uint64_t cache_entries = 0;
+    std::uint64_t rate_limited = 0;     ///< requests refused with 429
+    std::uint64_t rate_limit_clients = 0; ///< token buckets held
 };
 
 class Metrics {

@@ -3,7 +3,7 @@
 #include "common/dates.hpp"
 #include "common/text.hpp"
 
-#include <boost/json.hpp>
+#include <simdjson.h>
 #include <fmt/format.h>
 
 #include <charconv>
@@ -138,6 +138,12 @@ Result<SearchRequest> parse_search_params(const Params& params, const LimitsConf
                 return b.error();
             }
             r.explain = *b;
+        } else if (name == "feedback") {
+            auto b = parse_bool(name, value);
+            if (!b) {
+                return b.error();
+            }
+            r.feedback = *b;
         }
         // Unknown parameters are ignored (cache busters, tracking parameters).
     }
@@ -174,49 +180,158 @@ Result<SearchRequest> parse_search_params(const Params& params, const LimitsConf
     return r;
 }
 
-Result<Params> json_body_params(std::string_view body) {
-    boost::json::parse_options opts;
-    opts.max_depth = kMaxJsonDepth;
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(body, ec, {}, opts);
-    if (ec) {
-        return Error(ErrorCode::bad_json, fmt::format("body is not valid JSON: {}", ec.message()),
-                     "body");
+namespace {
+
+/// One scalar JSON value as parameter text; false for arrays, objects and null.
+simdjson::error_code scalar_text(simdjson::ondemand::value value, std::string& out, bool& ok) {
+    ok = true;
+    simdjson::ondemand::json_type type;
+    if (auto err = value.type().get(type)) {
+        return err;
     }
-    if (!v.is_object()) {
-        return Error(ErrorCode::bad_json, "body must be a JSON object", "body");
+    switch (type) {
+    case simdjson::ondemand::json_type::string: {
+        std::string_view sv;
+        if (auto err = value.get_string().get(sv)) {
+            return err;
+        }
+        out.assign(sv);
+        return simdjson::SUCCESS;
     }
-    Params params;
-    auto scalar = [](const boost::json::value& x, std::string& out) {
-        if (x.is_string()) {
-            out = std::string(x.get_string());
-        } else if (x.is_bool()) {
-            out = x.get_bool() ? "true" : "false";
-        } else if (x.is_int64()) {
-            out = std::to_string(x.get_int64());
-        } else if (x.is_uint64()) {
-            out = std::to_string(x.get_uint64());
-        } else if (x.is_double()) {
+    case simdjson::ondemand::json_type::boolean: {
+        bool b = false;
+        if (auto err = value.get_bool().get(b)) {
+            return err;
+        }
+        out = b ? "true" : "false";
+        return simdjson::SUCCESS;
+    }
+    case simdjson::ondemand::json_type::number: {
+        simdjson::ondemand::number n;
+        if (auto err = value.get_number().get(n)) {
+            return err;
+        }
+        if (n.is_int64()) {
+            out = std::to_string(n.get_int64());
+        } else if (n.is_uint64()) {
+            out = std::to_string(n.get_uint64());
+        } else {
             // Integral doubles are accepted as integers (10.0); others fail later.
-            const double d = x.get_double();
-            out = d >= 0 && d == static_cast<double>(static_cast<std::uint64_t>(d))
+            const double d = n.get_double();
+            out = d >= 0 && d < 1.8e19 && d == static_cast<double>(static_cast<std::uint64_t>(d))
                       ? std::to_string(static_cast<std::uint64_t>(d))
                       : fmt::format("{}", d);
-        } else {
-            return false;
         }
-        return true;
-    };
-    for (const auto& [key, value] : v.get_object()) {
-        const std::string name(key);
-        if (value.is_null()) {
+        return simdjson::SUCCESS;
+    }
+    default:
+        ok = false;
+        return simdjson::SUCCESS;
+    }
+}
+
+Error json_error(simdjson::error_code err) {
+    if (err == simdjson::DEPTH_ERROR) {
+        return Error(ErrorCode::bad_json,
+                     fmt::format("body nests deeper than {} levels", kMaxJsonDepth), "body");
+    }
+    return Error(ErrorCode::bad_json,
+                 fmt::format("body is not valid JSON: {}", simdjson::error_message(err)), "body");
+}
+
+} // namespace
+
+Result<Params> json_body_params(std::string_view body) {
+    // One parser per I/O thread: it keeps its buffers between requests.
+    thread_local simdjson::ondemand::parser parser;
+    thread_local bool allocated = false;
+    if (!allocated) {
+        // Room for the usual body; iterate() grows it when needed, keeping the depth.
+        if (auto err = parser.allocate(64 * 1024, kMaxJsonDepth + 2)) {
+            return json_error(err);
+        }
+        allocated = true;
+    }
+    // The depth limit holds even for parts the ondemand parser would skip, and simdjson
+    // 3.0 has no document::at_end(): both are checked on the raw text first.
+    {
+        std::size_t depth = 0;
+        bool in_string = false;
+        bool closed = false;
+        for (std::size_t i = 0; i < body.size(); ++i) {
+            const char c = body[i];
+            if (closed && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return Error(ErrorCode::bad_json, "body has trailing content after the JSON value",
+                             "body");
+            }
+            if (in_string) {
+                if (c == '\\') {
+                    ++i;
+                } else if (c == '"') {
+                    in_string = false;
+                }
+            } else if (c == '"') {
+                in_string = true;
+            } else if (c == '[' || c == '{') {
+                if (++depth > kMaxJsonDepth) {
+                    return json_error(simdjson::DEPTH_ERROR);
+                }
+            } else if ((c == ']' || c == '}') && depth > 0) {
+                closed = --depth == 0;
+            }
+        }
+    }
+    const simdjson::padded_string padded(body);
+    simdjson::ondemand::document doc;
+    if (auto err = parser.iterate(padded).get(doc)) {
+        return json_error(err);
+    }
+    simdjson::ondemand::object object;
+    if (auto err = doc.get_object().get(object)) {
+        return err == simdjson::INCORRECT_TYPE
+                   ? Error(ErrorCode::bad_json, "body must be a JSON object", "body")
+                   : json_error(err);
+    }
+    Params params;
+    for (auto field_result : object) {
+        simdjson::ondemand::field field;
+        if (auto err = std::move(field_result).get(field)) {
+            return json_error(err);
+        }
+        std::string_view key_view;
+        if (auto err = field.unescaped_key().get(key_view)) {
+            return json_error(err);
+        }
+        const std::string name(key_view);
+        simdjson::ondemand::value value = field.value();
+        bool is_null = false;
+        if (auto err = value.is_null().get(is_null)) {
+            return json_error(err);
+        }
+        if (is_null) {
             continue;
         }
-        if (value.is_array()) {
+        simdjson::ondemand::json_type type;
+        if (auto err = value.type().get(type)) {
+            return json_error(err);
+        }
+        if (type == simdjson::ondemand::json_type::array) {
+            simdjson::ondemand::array array;
+            if (auto err = value.get_array().get(array)) {
+                return json_error(err);
+            }
             std::string joined;
-            for (const auto& item : value.get_array()) {
+            for (auto item_result : array) {
+                simdjson::ondemand::value item;
+                if (auto err = item_result.get(item)) {
+                    return json_error(err);
+                }
                 std::string s;
-                if (!scalar(item, s)) {
+                bool ok = false;
+                if (auto err = scalar_text(item, s, ok)) {
+                    return json_error(err);
+                }
+                if (!ok) {
                     return Error(ErrorCode::bad_json,
                                  fmt::format("{} must hold strings or numbers", name), name);
                 }
@@ -232,7 +347,11 @@ Result<Params> json_body_params(std::string_view body) {
             continue;
         }
         std::string s;
-        if (!scalar(value, s)) {
+        bool ok = false;
+        if (auto err = scalar_text(value, s, ok)) {
+            return json_error(err);
+        }
+        if (!ok) {
             return Error(ErrorCode::bad_json, fmt::format("{} has the wrong type", name), name);
         }
         params.emplace_back(name, std::move(s));

@@ -6,6 +6,8 @@
 #include "searchd/api/errors.hpp"
 #include "searchd/api/json_output.hpp"
 #include "searchd/api/params.hpp"
+#include "searchd/api/research_handlers.hpp"
+#include "searchd/api/suggest_api.hpp"
 #include "searchd/search/engine.hpp"
 
 #include <boost/json.hpp>
@@ -39,7 +41,8 @@ Error overloaded() {
 } // namespace
 
 Service::Service(const Config& config, Engine& engine, StaticFiles static_files)
-    : config_(config), engine_(engine), static_files_(std::move(static_files)) {}
+    : config_(config), engine_(engine), static_files_(std::move(static_files)), access_(config),
+      cors_(config.cors), limiter_(config.rate_limit) {}
 
 void Service::handle(httpd::Request&& request, httpd::Responder respond) {
     try {
@@ -63,6 +66,38 @@ void Service::handle(httpd::Request&& request, httpd::Responder respond) {
             }
             return respond(metrics_response());
         }
+        // Everything below: CORS on the read-only endpoints, then the rate limit (per key, else
+        // per client IP; an unknown key is limited by IP), then keys and scopes.
+        if (cors_.enabled() && Cors::applies_to(path)) {
+            const auto origin = request.header("origin");
+            if (request.method == "OPTIONS") {
+                return respond(cors_.preflight(origin));
+            }
+            respond = [inner = std::move(respond), extra = cors_.headers(origin)](httpd::Response r) {
+                r.headers.insert(r.headers.end(), extra.begin(), extra.end());
+                inner(std::move(r));
+            };
+        }
+        const Caller caller = access_.identify(request);
+        if (const std::uint32_t wait = limiter_.acquire(caller.client); wait > 0) {
+            return respond(rate_limited_response(wait, id));
+        }
+        if (auto allowed = access_.authorize(caller, AccessControl::required_scope(path)); !allowed) {
+            return respond(access_denied_response(allowed.error(), id));
+        }
+        if (path == "/suggest") {
+            if (!is_get(request)) {
+                return respond(method_not_allowed("GET, HEAD", id));
+            }
+            return suggest(request, std::move(respond));
+        }
+        if (path == "/admin/cache/clear") {
+            if (request.method != "POST") {
+                return respond(method_not_allowed("POST", id));
+            }
+            engine_.clear_caches();
+            return respond(json_response(R"({"cleared":true})"));
+        }
         if (path == "/search") {
             if (!is_get(request) && request.method != "POST") {
                 return respond(method_not_allowed("GET, HEAD, POST", id));
@@ -76,7 +111,29 @@ void Service::handle(httpd::Request&& request, httpd::Responder respond) {
             return path == "/stats" ? stats(request, std::move(respond))
                                     : topics(request, std::move(respond));
         }
+        if (path == "/trends" || path == "/export") {
+            if (!is_get(request)) {
+                return respond(method_not_allowed("GET, HEAD", id));
+            }
+            return path == "/trends" ? handle_trends(config_, engine_, request, std::move(respond))
+                                     : handle_export(config_, engine_, request, std::move(respond));
+        }
         constexpr std::string_view kArticles = "/articles/";
+        if (constexpr std::string_view kSimilar = "/similar";
+            request.raw_path.rfind(kArticles, 0) == 0 &&
+            request.raw_path.size() > kArticles.size() + kSimilar.size() &&
+            request.raw_path.compare(request.raw_path.size() - kSimilar.size(), kSimilar.size(), kSimilar) == 0) {
+            const std::string raw = request.raw_path.substr(
+                kArticles.size(), request.raw_path.size() - kArticles.size() - kSimilar.size());
+            std::string decoded;
+            if (raw.find('/') != std::string::npos || !text::percent_decode(raw, decoded)) {
+                return respond(error_response(Error(ErrorCode::not_found, "no such resource", "path"), id));
+            }
+            if (!is_get(request)) {
+                return respond(method_not_allowed("GET, HEAD", id));
+            }
+            return handle_similar(config_, engine_, request, std::move(decoded), std::move(respond));
+        }
         if (request.raw_path.rfind(kArticles, 0) == 0) {
             // Split on the raw path so that ids may contain an encoded '/'.
             const std::string raw = request.raw_path.substr(kArticles.size());
@@ -125,6 +182,28 @@ void Service::search(httpd::Request&& request, httpd::Responder respond) {
             return (*shared)(error_response(r.error(), rid));
         }
         (*shared)(json_response(search_result_json(*r)));
+    });
+    if (!ok) {
+        (*shared)(error_response(overloaded(), rid));
+    }
+}
+
+void Service::suggest(const httpd::Request& request, httpd::Responder respond) {
+    auto parsed = parse_suggest_request(request, config_.limits);
+    if (!parsed) {
+        return respond(error_response(parsed.error(), request.request_id));
+    }
+    if (!engine_.ready()) {
+        return respond(error_response(
+            Error(ErrorCode::not_ready, "no index generation is live yet"), request.request_id));
+    }
+    auto shared = std::make_shared<httpd::Responder>(std::move(respond));
+    const std::string rid = request.request_id;
+    const bool ok = engine_.submit_suggest(std::move(*parsed), [shared, rid](Result<SuggestResult> r) {
+        if (!r) {
+            return (*shared)(error_response(r.error(), rid));
+        }
+        (*shared)(json_response(suggest_json(*r)));
     });
     if (!ok) {
         (*shared)(error_response(overloaded(), rid));
@@ -197,6 +276,10 @@ httpd::Response Service::metrics_response() const {
     }
     g.open_connections = connections_ ? connections_() : 0;
     g.cache_hits = engine_.cache_hits();
+    g.cache_misses = engine_.cache_misses();
+    g.cache_entries = engine_.cache_size();
+    g.rate_limited = limiter_.refused();
+    g.rate_limit_clients = limiter_.size();
     httpd::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_.render(g);

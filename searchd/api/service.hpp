@@ -7,7 +7,10 @@
 
 #include "common/config.hpp"
 #include "httpd/server.hpp"
+#include "searchd/api/access_control.hpp"
+#include "searchd/api/cors.hpp"
 #include "searchd/api/metrics.hpp"
+#include "searchd/api/rate_limiter.hpp"
 #include "searchd/api/static_files.hpp"
 
 #include <functional>
@@ -41,6 +44,7 @@ private:
     void article(const httpd::Request& request, std::string id, httpd::Responder respond);
     void stats(const httpd::Request& request, httpd::Responder respond);
     void topics(const httpd::Request& request, httpd::Responder respond);
+    void suggest(const httpd::Request& request, httpd::Responder respond);
     httpd::Response readyz() const;
     httpd::Response metrics_response() const;
 
@@ -48,6 +52,9 @@ private:
     Engine& engine_;
     StaticFiles static_files_;
     Metrics metrics_;
+    AccessControl access_;
+    Cors cors_;
+    RateLimiter limiter_;
     std::function<std::size_t()> connections_;
 };
 

@@ -7,6 +7,7 @@
 #include "searchd/search/generation_watcher.hpp"
 #include "searchd/search/result_cache.hpp"
 #include "searchd/search/searcher.hpp"
+#include "searchd/search/synonyms.hpp"
 #include "searchd/search/worker_pool.hpp"
 
 #include <xapian.h>
@@ -53,8 +54,10 @@ struct Engine::Impl {
     const Config& config;
     Analyzer analyzer;
     std::optional<Taxonomy> taxonomy;
+    Synonyms synonyms;
     GenerationWatcher watcher;
     ResultCache cache;
+    SuggestIndexCache suggest_index;
     std::unique_ptr<WorkerPool> pool;
     std::atomic<std::uint64_t> docs{0};
 
@@ -73,6 +76,15 @@ struct Engine::Impl {
                 logger("search")->warn("topics file {} not found; /topics lists indexed topics",
                                        c.topics_file);
             }
+        }
+        if (!c.searchd.synonyms_file.empty()) {
+            auto s = Synonyms::load_file(c.searchd.synonyms_file);
+            if (!s) {
+                throw ErrorException(s.error());
+            }
+            synonyms = std::move(*s);
+            logger("search")->info("synonyms: {} groups from {}", synonyms.size(),
+                                   c.searchd.synonyms_file);
         }
     }
 
@@ -100,7 +112,7 @@ void Engine::start() {
                                   ? impl_->config.limits.search_queue_depth
                                   : 4 * threads;
     SearchEnv env{&impl_->config, &impl_->analyzer, &impl_->watcher,
-                  impl_->taxonomy ? &*impl_->taxonomy : nullptr, &impl_->cache};
+                  impl_->taxonomy ? &*impl_->taxonomy : nullptr, &impl_->cache, &impl_->synonyms};
     impl_->pool = std::make_unique<WorkerPool>(threads, depth,
                                                [env] { return std::make_unique<Searcher>(env); });
     logger("search")->info("search workers={} queue_depth={}", threads, depth);
@@ -114,7 +126,8 @@ void Engine::stop() {
 }
 
 bool Engine::submit_search(SearchRequest request, Callback<SearchResult> done) {
-    return impl_->submit<SearchResult>(std::move(done), [request = std::move(request)](Searcher& s) {
+    return impl_->submit<SearchResult>(std::move(done), [this, request = std::move(request)](Searcher& s) {
+        impl_->cache.invalidate_on_swap(impl_->watcher.sequence());
         return s.search(request);
     });
 }
@@ -135,6 +148,36 @@ bool Engine::submit_topics(Callback<std::vector<TopicCount>> done) {
                                                   [](Searcher& s) { return s.topics(); });
 }
 
+bool Engine::submit_job(std::function<void(Searcher&)> job) {
+    if (!impl_->pool) {
+        return false;
+    }
+    return impl_->pool->try_submit([job = std::move(job)](Searcher& s) {
+        try {
+            job(s);
+        } catch (const std::exception& e) {
+            // Jobs answer their own errors; this only guards the worker.
+            logger("search")->error("job failed: {}", e.what());
+        }
+    });
+}
+
+bool Engine::submit_suggest(SuggestRequest request, Callback<SuggestResult> done) {
+    Impl* impl = impl_.get();
+    return impl->submit<SuggestResult>(std::move(done), [impl, request = std::move(request)](Searcher& s) {
+        Result<SuggestResult> out = Error(ErrorCode::internal, "suggest did not run");
+        auto ran = s.with_generation({}, [&](const GenerationAccess& g) -> Result<void> {
+            const Xapian::Stem stemmer = impl->analyzer.stemmer(impl->analyzer.query_language(request.q));
+            out = run_suggest(g.db, g.name, request, &impl->suggest_index, stemmer);
+            return {};
+        });
+        if (!ran) {
+            return Result<SuggestResult>(ran.error());
+        }
+        return out;
+    });
+}
+
 bool Engine::ready() const noexcept { return impl_->watcher.ready(); }
 
 std::optional<std::string> Engine::live_generation() const { return impl_->watcher.live(); }
@@ -152,5 +195,14 @@ std::size_t Engine::queue_capacity() const noexcept {
 std::size_t Engine::busy_workers() const { return impl_->pool ? impl_->pool->busy() : 0; }
 
 std::uint64_t Engine::cache_hits() const { return impl_->cache.hits(); }
+
+std::uint64_t Engine::cache_misses() const { return impl_->cache.misses(); }
+
+std::size_t Engine::cache_size() const { return impl_->cache.size(); }
+
+void Engine::clear_caches() {
+    impl_->cache.clear();
+    impl_->suggest_index.clear();
+}
 
 } // namespace gazette::searchd

@@ -7,6 +7,7 @@
 
 #include "common/config.hpp"
 #include "common/error.hpp"
+#include "searchd/search/suggest.hpp"
 #include "searchd/search/types.hpp"
 
 #include <cstdint>
@@ -17,6 +18,8 @@
 #include <vector>
 
 namespace gazette::searchd {
+
+class Searcher;
 
 class Engine {
 public:
@@ -40,6 +43,13 @@ public:
                                       Callback<ArticleResult> done);
     [[nodiscard]] bool submit_stats(Callback<StatsResult> done);
     [[nodiscard]] bool submit_topics(Callback<std::vector<TopicCount>> done);
+    /// Autocomplete (/suggest) on the live generation; the completion index is built once
+    /// per generation and shared by the workers.
+    [[nodiscard]] bool submit_suggest(SuggestRequest request, Callback<SuggestResult> done);
+
+    /// Queues any work that needs a worker's Searcher (research endpoints, export batches).
+    /// The job must report its own errors (it runs inside a catch-all that only logs).
+    [[nodiscard]] bool submit_job(std::function<void(Searcher&)> job);
 
     /// Whether a live generation exists (cheap; safe on I/O threads).
     bool ready() const noexcept;
@@ -51,6 +61,10 @@ public:
     std::size_t queue_capacity() const noexcept;
     std::size_t busy_workers() const;
     std::uint64_t cache_hits() const;
+    std::uint64_t cache_misses() const;
+    std::size_t cache_size() const;
+    /// Empties the result cache and the suggest index (admin; benchmarks of cold queries).
+    void clear_caches();
 
 private:
     struct Impl;

@@ -33,7 +33,7 @@ std::string ResultCache::key(const SearchRequest& r, const std::string& generati
     k += std::to_string(static_cast<int>(r.op)) + "|" + std::to_string(r.limit) + "|" +
          std::to_string(r.offset) + "|" + std::to_string(static_cast<int>(r.sort)) + "|" +
          std::to_string(r.snippet_chars) + "|" + std::to_string(r.facet_size) + "|" +
-         (r.explain ? "e" : "-") + "|";
+         (r.explain ? "e" : "-") + (r.feedback ? "f" : "-") + "|";
     append_list(k, r.filters.topic);
     append_list(k, r.filters.source);
     append_list(k, r.filters.author);
@@ -56,6 +56,7 @@ std::optional<SearchResult> ResultCache::get(const std::string& key) {
     std::lock_guard lock(mutex_);
     auto it = index_.find(key);
     if (it == index_.end()) {
+        ++misses_;
         return std::nullopt;
     }
     lru_.splice(lru_.begin(), lru_, it->second);
@@ -84,6 +85,28 @@ void ResultCache::put(const std::string& key, const SearchResult& result) {
 std::uint64_t ResultCache::hits() const {
     std::lock_guard lock(mutex_);
     return hits_;
+}
+
+std::uint64_t ResultCache::misses() const {
+    std::lock_guard lock(mutex_);
+    return misses_;
+}
+
+void ResultCache::clear() {
+    std::lock_guard lock(mutex_);
+    lru_.clear();
+    index_.clear();
+}
+
+void ResultCache::invalidate_on_swap(std::uint64_t sequence) {
+    if (sequence_.load(std::memory_order_acquire) == sequence) {
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    if (sequence_.exchange(sequence, std::memory_order_acq_rel) != sequence) {
+        lru_.clear();
+        index_.clear();
+    }
 }
 
 std::size_t ResultCache::size() const {

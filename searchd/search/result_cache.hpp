@@ -5,6 +5,7 @@
 
 #include "searchd/search/types.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <mutex>
@@ -27,7 +28,16 @@ public:
     void put(const std::string& key, const SearchResult& result);
 
     std::uint64_t hits() const;
+    /// Lookups that found nothing (the cache was enabled).
+    std::uint64_t misses() const;
     std::size_t size() const;
+
+    /// Drops every entry.
+    void clear();
+    /// Drops every entry when `sequence` (the generation watcher's swap counter) differs from
+    /// the one last seen: after a swap, entries of the old live generation are dead weight.
+    /// Cheap when nothing changed (one atomic load).
+    void invalidate_on_swap(std::uint64_t sequence);
 
 private:
     using Entry = std::pair<std::string, SearchResult>;
@@ -36,6 +46,8 @@ private:
     std::list<Entry> lru_; ///< most recent first
     std::unordered_map<std::string, std::list<Entry>::iterator> index_;
     std::uint64_t hits_ = 0;
+    std::uint64_t misses_ = 0;
+    std::atomic<std::uint64_t> sequence_{0};
 };
 
 } // namespace gazette::searchd

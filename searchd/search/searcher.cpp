@@ -13,6 +13,11 @@
 #include "searchd/search/query_builder.hpp"
 #include "searchd/search/result_cache.hpp"
 #include "searchd/search/snippet.hpp"
+#include "searchd/search/explain.hpp"
+#include "searchd/search/feedback.hpp"
+#include "searchd/search/spelling.hpp"
+#include "searchd/search/synonyms.hpp"
+#include "searchd/search/weighting.hpp"
 
 #include <xapian.h>
 
@@ -252,8 +257,18 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     }
     const std::string lang = env.analyzer->query_language(request.q);
     Xapian::QueryParser& qp = parser(g, lang);
-    const unsigned flags = env.analyzer->query_flags() | Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
-    auto plan = build_query_plan(qp, request, flags, limits);
+    // No spelling table in Gazette indexes: suggestions come from suggest_spelling below.
+    const unsigned flags = env.analyzer->query_flags();
+    // Synonyms are expanded in the query text (see synonyms.hpp for why).
+    std::optional<SearchRequest> expanded;
+    if (env.synonyms != nullptr && !env.synonyms->empty()) {
+        std::string q = env.synonyms->expand(request.q);
+        if (q != request.q) {
+            expanded = request;
+            expanded->q = std::move(q);
+        }
+    }
+    auto plan = build_query_plan(qp, expanded ? *expanded : request, flags, limits);
     if (!plan) {
         return plan.error();
     }
@@ -263,7 +278,15 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     const double budget_s = limits.query_time_budget_ms / 1000.0;
 
     Xapian::Enquire enquire(g.db);
-    enquire.set_query(plan->filtered);
+    enquire.set_weighting_scheme(ranking_weight());
+    // Relevance order is re-ranked with pseudo-relevance feedback (same hits, better order).
+    std::map<std::string, double> feedback_scale;
+    std::optional<Xapian::Query> feedback;
+    if (request.feedback && request.sort == SortOrder::relevance && !request.q.empty() &&
+        !plan->text.empty() && plan->text.get_type() != Xapian::Query::LEAF_MATCH_ALL) {
+        feedback = feedback_query(g.db, plan->filtered, plan->text, FeedbackOptions{}, &feedback_scale);
+    }
+    enquire.set_query(feedback ? *feedback : plan->filtered);
     if (budget_s > 0) {
         enquire.set_time_limit(budget_s);
     }
@@ -362,9 +385,15 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         result.hits.push_back(make_hit(it, snippets, request, enquire));
     }
+    if (request.explain) {
+        explain_hits(g.db, plan->text, enquire, mset, result.hits, &feedback_scale);
+    }
 
-    if (plan->corrected && result.total.value < kSuggestBelow) {
-        result.suggestion = plan->corrected;
+    if (result.total.value < kSuggestBelow && !request.q.empty()) {
+        SpellingOptions spelling;
+        // "Rare" scales with the archive: 1 in 10,000 documents.
+        spelling.rare_at_most = doccount / 10000;
+        result.suggestion = suggest_spelling(g.db, request.q, env.analyzer->stemmer(lang), spelling);
     }
 
     // Another page exists: hand out a cursor pinned to this generation.
@@ -421,6 +450,14 @@ Result<SearchResult> Searcher::search(const SearchRequest& request) {
     } catch (const Xapian::QueryParserError& e) {
         return Error(ErrorCode::bad_query, e.get_msg(), "q");
     }
+}
+
+Result<void> Searcher::with_generation(const std::string& generation,
+                                       const std::function<Result<void>(const GenerationAccess&)>& fn) {
+    return impl_->with_retry<void>(generation, [&](OpenGeneration& g) -> Result<void> {
+        const GenerationAccess access{impl_->env, g.name, g.db};
+        return fn(access);
+    });
 }
 
 Result<ArticleResult> Searcher::article(const std::string& id, const std::string& generation) {

@@ -8,9 +8,14 @@
 #include "common/error.hpp"
 #include "searchd/search/types.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace Xapian {
+class Database;
+}
 
 namespace gazette {
 class Analyzer;
@@ -21,6 +26,7 @@ namespace gazette::searchd {
 
 class GenerationWatcher;
 class ResultCache;
+class Synonyms;
 
 /// What every searcher shares (all immutable or thread-safe). Must outlive the searchers.
 struct SearchEnv {
@@ -29,6 +35,14 @@ struct SearchEnv {
     GenerationWatcher* watcher = nullptr;
     const Taxonomy* taxonomy = nullptr; ///< may be null (no topics file)
     ResultCache* cache = nullptr;       ///< may be null (no result cache)
+    const Synonyms* synonyms = nullptr; ///< may be null (no synonyms file)
+};
+
+/// An open generation lent to research code (trends, export, similar) for one call.
+struct GenerationAccess {
+    const SearchEnv& env;
+    const std::string& name;
+    const Xapian::Database& db;
 };
 
 class Searcher {
@@ -51,6 +65,11 @@ public:
 
     /// The taxonomy's topics with the live generation's article counts.
     [[nodiscard]] Result<std::vector<TopicCount>> topics();
+
+    /// Runs `fn` on a generation (the live one when empty) with the same opening rules and
+    /// DatabaseModifiedError retry as search(). Errors: not_ready, not_found, bad_request.
+    [[nodiscard]] Result<void> with_generation(const std::string& generation,
+                                               const std::function<Result<void>(const GenerationAccess&)>& fn);
 
     /// Documents in the generation this searcher last opened (0 before any).
     std::uint64_t last_doc_count() const noexcept;

@@ -50,6 +50,14 @@ struct SearchRequest {
     std::string generation; ///< empty = live
     std::string cursor;     ///< opaque, from a previous response's next_cursor
     bool explain = false;
+    bool feedback = false;  ///< pseudo-relevance feedback re-ranking (search/feedback.hpp)
+};
+
+/// One term's part of a hit's score (explain=true).
+struct TermContribution {
+    std::string term;  ///< the index term (with its prefix)
+    std::string field; ///< "title", "text", "author", "source", or a boolean field
+    double weight = 0; ///< BM25 contribution; 0 for boolean filter terms
 };
 
 struct Hit {
@@ -64,6 +72,8 @@ struct Hit {
     double score = 0;
     std::string snippet; ///< HTML-escaped with <mark> around matches; empty when disabled
     std::vector<std::string> matched_terms; ///< only with explain
+    bool explained = false;                 ///< explanation was computed (explain=true)
+    std::vector<TermContribution> explanation; ///< only with explain
 };
 
 struct FacetCount {

@@ -1,0 +1,181 @@
+#include "searchd/search/export.hpp"
+
+#include "common/analyzer.hpp"
+#include "common/article.hpp"
+#include "common/data_dir.hpp"
+#include "common/schema.hpp"
+#include "searchd/search/generation_watcher.hpp"
+#include "searchd/search/research_query.hpp"
+#include "searchd/search/snippet.hpp"
+#include "searchd/search/weighting.hpp"
+
+#include <xapian.h>
+
+#include <optional>
+
+namespace gazette::searchd {
+namespace {
+
+/// Accepts only documents after (date, docid) in the sort order (as cursors do).
+class AfterKey : public Xapian::MatchDecider {
+public:
+    AfterKey(std::string date, Xapian::docid docid, bool descending)
+        : date_(std::move(date)), docid_(docid), descending_(descending) {}
+    bool operator()(const Xapian::Document& doc) const override {
+        const std::string v = doc.get_value(schema::kSlotDate);
+        const int c = v.compare(date_);
+        if (c == 0) {
+            return doc.get_docid() > docid_;
+        }
+        return descending_ ? c < 0 : c > 0;
+    }
+
+private:
+    std::string date_;
+    Xapian::docid docid_;
+    bool descending_;
+};
+
+/// The snippet generator's HTML back to plain text (exports are not HTML).
+std::string plain_text(std::string_view html) {
+    std::string out;
+    out.reserve(html.size());
+    for (std::size_t i = 0; i < html.size();) {
+        if (html.compare(i, 6, "<mark>") == 0) {
+            i += 6;
+        } else if (html.compare(i, 7, "</mark>") == 0) {
+            i += 7;
+        } else if (html[i] == '&') {
+            static constexpr std::pair<std::string_view, char> kEntities[] = {
+                {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+            bool done = false;
+            for (const auto& [entity, c] : kEntities) {
+                if (html.compare(i, entity.size(), entity) == 0) {
+                    out += c;
+                    i += entity.size();
+                    done = true;
+                    break;
+                }
+            }
+            if (!done) {
+                out += html[i++];
+            }
+        } else {
+            out += html[i++];
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+struct ExportCursor::Impl {
+    std::string generation;
+    Xapian::Database db;
+    Xapian::Query query;
+    SortOrder sort = SortOrder::relevance;
+    bool with_body = false;
+    std::size_t snippet_chars = 0;
+    std::optional<SnippetGenerator> snippets;
+    std::uint64_t total = 0;
+    std::uint64_t offset = 0;    ///< relevance order
+    std::string last_date;       ///< date orders
+    Xapian::docid last_docid = 0;
+    bool started = false;
+    bool finished = false;
+};
+
+ExportCursor::ExportCursor() : impl_(std::make_unique<Impl>()) {}
+ExportCursor::~ExportCursor() = default;
+
+const std::string& ExportCursor::generation() const noexcept { return impl_->generation; }
+std::uint64_t ExportCursor::total() const noexcept { return impl_->total; }
+
+Result<std::unique_ptr<ExportCursor>> ExportCursor::open(Searcher& searcher, const SearchRequest& request,
+                                                         bool with_body) {
+    std::unique_ptr<ExportCursor> cursor(new ExportCursor());
+    Impl& im = *cursor->impl_;
+    auto done = searcher.with_generation(request.generation, [&](const GenerationAccess& g) -> Result<void> {
+        auto plan = research_plan(g, request);
+        if (!plan) {
+            return plan.error();
+        }
+        im.generation = g.name;
+        // Its own Database: the worker's one is reopened between queries, this one never is.
+        im.db = Xapian::Database(g.env.watcher->data_dir().generation_path(g.name).string());
+        im.query = plan->filtered;
+        im.sort = request.sort;
+        im.with_body = with_body;
+        im.snippet_chars = request.snippet_chars;
+        if (request.snippet_chars > 0) {
+            const std::string lang = g.env.analyzer->query_language(request.q);
+            im.snippets.emplace(SnippetGenerator::from_query(
+                plan->text, SnippetGenerator::wildcard_roots(request.q), g.env.analyzer->stemmer(lang)));
+        }
+        return map_query_errors(g.env.config->limits, [&]() -> Result<void> {
+            Xapian::Enquire e(im.db);
+            e.set_query(im.query);
+            e.set_weighting_scheme(Xapian::BoolWeight());
+            const Xapian::MSet m = e.get_mset(0, 0, im.db.get_doccount());
+            im.total = m.get_matches_estimated();
+            return {};
+        });
+    });
+    if (!done) {
+        return done.error();
+    }
+    return cursor;
+}
+
+Result<std::vector<ExportRecord>> ExportCursor::next_batch(std::size_t n) {
+    Impl& im = *impl_;
+    std::vector<ExportRecord> out;
+    if (im.finished) {
+        return out;
+    }
+    Xapian::Enquire e(im.db);
+    e.set_query(im.query);
+    e.set_weighting_scheme(ranking_weight());
+    Xapian::MSet mset;
+    const auto count = static_cast<Xapian::doccount>(n);
+    if (im.sort == SortOrder::relevance) {
+        mset = e.get_mset(static_cast<Xapian::doccount>(im.offset), count);
+    } else {
+        const bool desc = im.sort == SortOrder::date_desc;
+        e.set_sort_by_value(schema::kSlotDate, desc);
+        // Ties on the date go by docid ascending, as AfterKey expects.
+        e.set_docid_order(Xapian::Enquire::ASCENDING);
+        std::optional<AfterKey> after;
+        if (im.started) {
+            after.emplace(im.last_date, im.last_docid, desc);
+        }
+        mset = e.get_mset(0, count, 0, nullptr, after ? &*after : nullptr);
+    }
+    im.started = true;
+    out.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        const Xapian::Document doc = it.get_document();
+        ExportRecord r;
+        r.hit = hit_from_document(doc, it.get_weight());
+        auto article = article_from_json(doc.get_data());
+        if (article) {
+            r.hit.title = article->title;
+            if (im.snippets) {
+                r.hit.snippet = plain_text(im.snippets->generate(article->body, im.snippet_chars));
+            }
+            if (im.with_body) {
+                r.body = std::move(article->body);
+            }
+        }
+        im.last_date = doc.get_value(schema::kSlotDate);
+        im.last_docid = *it;
+        out.push_back(std::move(r));
+    }
+    im.offset += mset.size();
+    if (mset.size() < n) {
+        im.finished = true;
+    }
+    return out;
+}
+
+} // namespace gazette::searchd
