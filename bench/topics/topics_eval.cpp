@@ -4,7 +4,7 @@
 /// classification. The label-to-topic mappings are documented in bench/topics/README.md.
 ///
 /// Usage: gazette_topics_eval CORPUS.jsonl [--dataset NAME] [--topics FILE] [--limit N]
-///                            [--json OUT] [--errors N]
+///                            [--json OUT] [--errors N] [--split tune|heldout|all]
 
 #include "common/analyzer.hpp"
 #include "common/topics.hpp"
@@ -13,9 +13,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -84,6 +86,19 @@ struct Counts {
     }
 };
 
+/// Deterministic split: FNV-1a 64 of the document id, even -> tuning half (0), odd ->
+/// held-out half (1). Rules and thresholds are tuned on half 0 only; half 1 is the headline.
+int half_of(std::string_view id) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (char c : id) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ULL;
+    }
+    return static_cast<int>(h & 1U);
+}
+
+constexpr const char* kHalfName[] = {"tune", "heldout", "full"};
+
 std::string json_escape(std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -97,7 +112,7 @@ std::string json_escape(std::string_view s) {
 
 int usage() {
     std::cerr << "usage: gazette_topics_eval CORPUS.jsonl [--dataset NAME] [--topics FILE] [--limit N] "
-                 "[--json OUT] [--errors N]\n";
+                 "[--json OUT] [--errors N] [--split tune|heldout|all]\n";
     return 2;
 }
 
@@ -113,6 +128,7 @@ int main(int argc, char** argv) {
     std::string json_out;
     long limit = -1;
     long show_errors = 0;
+    std::string split = "all"; // --split tune|heldout|all limits which documents --errors prints
     for (int i = 2; i < argc; ++i) {
         std::string a = argv[i];
         if (i + 1 >= argc) {
@@ -127,6 +143,8 @@ int main(int argc, char** argv) {
             limit = std::stol(v);
         } else if (a == "--json") {
             json_out = v;
+        } else if (a == "--split") {
+            split = v;
         } else if (a == "--errors") {
             show_errors = std::stol(v);
         } else {
@@ -150,10 +168,12 @@ int main(int argc, char** argv) {
     gazette::TopicClassifier classifier(*taxonomy, analyzer);
     Xapian::TermGenerator tg = analyzer.make_term_generator("en");
 
-    std::vector<Counts> counts(map.classes.size());
+    // counts[h][c]: h = 0 tuning half, 1 held-out half, 2 both.
+    std::vector<std::vector<Counts>> counts(3, std::vector<Counts>(map.classes.size()));
+    long unrelated_h[3] = {0, 0, 0}, unrelated_fp_h[3] = {0, 0, 0};
     std::map<std::string, long> assigned_total;
     std::map<std::string, long> unrelated_hits;
-    long docs = 0, evaluated = 0, unrelated = 0, unrelated_fp = 0;
+    long docs = 0, evaluated = 0, unrelated = 0;
     double classify_ns = 0.0;
     std::ifstream in(corpus);
     if (!in) {
@@ -194,6 +214,7 @@ int main(int argc, char** argv) {
         if (article.id.empty()) {
             article.id = std::to_string(docs);
         }
+        const int half = half_of(article.id);
         const Xapian::Document xdoc = analyzer.build_document(article, tg);
         const auto t0 = std::chrono::steady_clock::now();
         const auto topics = classifier.classify(xdoc, "en");
@@ -210,10 +231,13 @@ int main(int argc, char** argv) {
                                           [&](const std::string& l) { return label_matches(l, cm.labels, map.label_prefix); });
             const bool pred = std::any_of(cm.topics.begin(), cm.topics.end(),
                                           [&](const std::string& t) { return got.count(t) > 0; });
-            counts[c].tp += gold && pred;
-            counts[c].fp += !gold && pred;
-            counts[c].fn += gold && !pred;
-            if (gold != pred && errors_shown[c] < show_errors) {
+            for (int h : {half, 2}) {
+                counts[static_cast<std::size_t>(h)][c].tp += gold && pred;
+                counts[static_cast<std::size_t>(h)][c].fp += !gold && pred;
+                counts[static_cast<std::size_t>(h)][c].fn += gold && !pred;
+            }
+            const bool show = split == "all" || (split == "tune" && half == 0) || (split == "heldout" && half == 1);
+            if (gold != pred && show && errors_shown[c] < show_errors) {
                 ++errors_shown[c];
                 std::cerr << (gold ? "FN " : "FP ") << cm.name << " [" << article.id << "] " << article.title << " |";
                 for (const auto& t : topics) {
@@ -238,26 +262,41 @@ int main(int argc, char** argv) {
                     hit = true;
                 }
             }
-            unrelated_fp += hit;
+            for (int h : {half, 2}) {
+                ++unrelated_h[static_cast<std::size_t>(h)];
+                unrelated_fp_h[static_cast<std::size_t>(h)] += hit ? 1 : 0;
+            }
         }
     }
 
-    double macro_f1 = 0.0;
     std::printf("dataset %s: %ld docs, %ld labelled (evaluated), taxonomy %s\n", dataset.c_str(), docs,
                 evaluated, topics_file.c_str());
-    std::printf("%-12s %6s %6s %6s %7s %7s %7s\n", "class", "tp", "fp", "fn", "P", "R", "F1");
-    for (std::size_t c = 0; c < map.classes.size(); ++c) {
-        const Counts& k = counts[c];
-        std::printf("%-12s %6ld %6ld %6ld %7.3f %7.3f %7.3f\n", map.classes[c].name.c_str(), k.tp, k.fp, k.fn,
-                    k.precision(), k.recall(), k.f1());
-        macro_f1 += k.f1();
+    double macro[3] = {0.0, 0.0, 0.0};
+    double fp_rate[3] = {0.0, 0.0, 0.0};
+    for (std::size_t h = 0; h < 3; ++h) {
+        std::printf("-- %s half%s\n", kHalfName[h], h == 1 ? " (headline)" : "");
+        std::printf("%-12s %6s %6s %6s %7s %7s %7s\n", "class", "tp", "fp", "fn", "P", "R", "F1");
+        for (std::size_t c = 0; c < map.classes.size(); ++c) {
+            const Counts& k = counts[h][c];
+            std::printf("%-12s %6ld %6ld %6ld %7.3f %7.3f %7.3f\n", map.classes[c].name.c_str(), k.tp, k.fp, k.fn,
+                        k.precision(), k.recall(), k.f1());
+            macro[h] += k.f1();
+        }
+        macro[h] /= static_cast<double>(std::max<std::size_t>(map.classes.size(), 1));
+        fp_rate[h] = unrelated_h[h] > 0
+                         ? static_cast<double>(unrelated_fp_h[h]) / static_cast<double>(unrelated_h[h])
+                         : 0.0;
+        std::printf("macro-F1 %s %.3f", kHalfName[h], macro[h]);
+        if (unrelated_h[h] > 0) {
+            std::printf("   unrelated FP %.2f%% of %ld", 100.0 * fp_rate[h], unrelated_h[h]);
+        }
+        std::printf("\n");
     }
-    macro_f1 /= static_cast<double>(std::max<std::size_t>(map.classes.size(), 1));
-    const double fp_rate = unrelated > 0 ? static_cast<double>(unrelated_fp) / static_cast<double>(unrelated) : 0.0;
+    const double macro_f1 = macro[1];
     const double us_per_doc = evaluated > 0 ? classify_ns / static_cast<double>(evaluated) / 1000.0 : 0.0;
-    std::printf("macro-F1 %.3f\n", macro_f1);
     if (unrelated > 0) {
-        std::printf("unrelated docs %ld: %.2f%% got energy/military/sanctions/diplomacy (", unrelated, 100.0 * fp_rate);
+        std::printf("unrelated docs %ld: %.2f%% got energy/military/sanctions/diplomacy (", unrelated,
+                    100.0 * fp_rate[2]);
         for (const auto& g : kGuarded) {
             std::printf(" %s=%ld", g.c_str(), unrelated_hits[g]);
         }
@@ -270,16 +309,19 @@ int main(int argc, char** argv) {
     std::printf("\nclassify time: %.1f us/doc (mean, %zu topics)\n", us_per_doc, taxonomy->topics().size());
 
     std::ostringstream js;
-    js << "{\"dataset\":\"" << json_escape(dataset) << "\",\"docs\":" << docs << ",\"evaluated\":" << evaluated
-       << ",\"classes\":[";
-    for (std::size_t c = 0; c < map.classes.size(); ++c) {
-        const Counts& k = counts[c];
-        js << (c ? "," : "") << "{\"class\":\"" << json_escape(map.classes[c].name) << "\",\"tp\":" << k.tp
-           << ",\"fp\":" << k.fp << ",\"fn\":" << k.fn << ",\"precision\":" << k.precision()
-           << ",\"recall\":" << k.recall() << ",\"f1\":" << k.f1() << "}";
+    js << "{\"dataset\":\"" << json_escape(dataset) << "\",\"docs\":" << docs << ",\"evaluated\":" << evaluated;
+    for (std::size_t h = 0; h < 3; ++h) {
+        js << ",\"" << kHalfName[h] << "\":{\"classes\":[";
+        for (std::size_t c = 0; c < map.classes.size(); ++c) {
+            const Counts& k = counts[h][c];
+            js << (c ? "," : "") << "{\"class\":\"" << json_escape(map.classes[c].name) << "\",\"tp\":" << k.tp
+               << ",\"fp\":" << k.fp << ",\"fn\":" << k.fn << ",\"precision\":" << k.precision()
+               << ",\"recall\":" << k.recall() << ",\"f1\":" << k.f1() << "}";
+        }
+        js << "],\"macro_f1\":" << macro[h] << ",\"unrelated_docs\":" << unrelated_h[h]
+           << ",\"unrelated_fp_rate\":" << fp_rate[h] << "}";
     }
-    js << "],\"macro_f1\":" << macro_f1 << ",\"unrelated_docs\":" << unrelated << ",\"unrelated_fp_rate\":" << fp_rate
-       << ",\"classify_us_per_doc\":" << us_per_doc << "}";
+    js << ",\"macro_f1_heldout\":" << macro_f1 << ",\"classify_us_per_doc\":" << us_per_doc << "}";
     std::printf("%s\n", js.str().c_str());
     if (!json_out.empty()) {
         std::ofstream(json_out) << js.str() << "\n";
