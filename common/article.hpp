@@ -55,4 +55,9 @@ std::string article_to_json(const Article& article);
 /// Parses what article_to_json wrote (also accepts input-style JSON objects).
 [[nodiscard]] Result<Article> article_from_json(std::string_view json);
 
+/// Fast decoder of stored document data (simdjson On-Demand, thread-local parser). With
+/// `with_body` false the body is skipped without being copied or unescaped: what a result
+/// list needs. Same result as article_from_json otherwise. Thread-safe.
+[[nodiscard]] Result<Article> article_from_stored_json(std::string_view json, bool with_body = true);
+
 } // namespace gazette

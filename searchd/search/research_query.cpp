@@ -22,7 +22,7 @@ Result<QueryPlan> research_plan(const GenerationAccess& g, const SearchRequest& 
 Hit hit_from_document(const Xapian::Document& doc, double score) {
     Hit hit;
     hit.score = score;
-    auto article = article_from_json(doc.get_data());
+    auto article = article_from_stored_json(doc.get_data(), false);
     if (!article) {
         return hit;
     }

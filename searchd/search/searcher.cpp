@@ -214,7 +214,8 @@ Hit Searcher::Impl::make_hit(const Xapian::MSetIterator& it, const SnippetGenera
     Hit hit;
     hit.score = it.get_weight();
     const Xapian::Document doc = it.get_document();
-    auto article = article_from_json(doc.get_data());
+    // The body (most of the stored bytes) is decoded only when a snippet needs it.
+    auto article = article_from_stored_json(doc.get_data(), request.snippet_chars > 0);
     if (!article) {
         // Should never happen: the indexer wrote this data. Keep the hit, log the damage.
         logger("search")->error("docid {} has unreadable data: {}", *it, article.error().message);

@@ -186,3 +186,29 @@ TEST(DataDir, PublishAndAllocateGenerations) {
     EXPECT_EQ(dd.allocate_generation(), "g000003");
     EXPECT_THROW(dd.publish_live("g000009"), std::runtime_error);
 }
+
+TEST(Article, StoredJsonFastDecoderMatchesTheFullDecoder) {
+    Article a = make_article("fast-1", "Title \"quoted\" \\ and ünïcode", "Body with \"quotes\"\nand lines.");
+    a.headings = {"Heading one"};
+    a.topics = {TopicScore{"energy", 2.5, false}, TopicScore{"sport", 1.0, true}};
+    const std::string json = article_to_json(a);
+    auto full = article_from_json(json);
+    auto fast = article_from_stored_json(json, true);
+    auto lean = article_from_stored_json(json, false);
+    ASSERT_TRUE(full);
+    ASSERT_TRUE(fast);
+    ASSERT_TRUE(lean);
+    EXPECT_EQ(fast->title, full->title);
+    EXPECT_EQ(fast->body, full->body);
+    EXPECT_EQ(fast->authors, full->authors);
+    EXPECT_EQ(fast->tags, full->tags);
+    EXPECT_EQ(fast->headings, full->headings);
+    ASSERT_EQ(fast->topics.size(), 2u);
+    EXPECT_EQ(fast->topics[1].id, "sport");
+    EXPECT_TRUE(fast->topics[1].editor);
+    EXPECT_EQ(fast->editor_topics, full->editor_topics);
+    EXPECT_EQ(lean->title, full->title);
+    EXPECT_TRUE(lean->body.empty());
+    EXPECT_FALSE(article_from_stored_json("{\"id\": 5}", true));
+    EXPECT_FALSE(article_from_stored_json("not json", true));
+}
