@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -68,7 +69,10 @@ void fsync_dir(const fs::path& dir) {
 }
 
 void write_file_atomic(const fs::path& path, std::string_view contents) {
-    const fs::path tmp = path.string() + fmt::format(".tmp{}", ::getpid());
+    // A unique temp name per call: two threads saving the same file at once must not share
+    // (and so rename away) each other's temp file.
+    static std::atomic<unsigned long> counter{0};
+    const fs::path tmp = path.string() + fmt::format(".tmp{}-{}", ::getpid(), counter.fetch_add(1));
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         throw_errno("cannot create", tmp);
