@@ -150,10 +150,21 @@ JobManager::JobManager(fs::path dir, std::map<std::string, JobFn> kinds) : dir_(
 JobManager::~JobManager() { shutdown(); }
 
 void JobManager::persist(const JobInfo& info) const {
+    // The API thread and the job thread may save the same job at once. Saves are serialised,
+    // and each writes the job's state as of now (not the caller's possibly older snapshot), so
+    // the last file written is always the newest state.
+    std::lock_guard persist_lock(persist_mutex_);
+    JobInfo latest = info;
+    {
+        std::lock_guard lock(mutex_);
+        if (const auto it = jobs_.find(info.id); it != jobs_.end()) {
+            latest = snapshot(*it->second);
+        }
+    }
     try {
-        write_file_atomic(dir_ / (info.id + ".json"), job_to_json(info) + "\n");
+        write_file_atomic(dir_ / (latest.id + ".json"), job_to_json(latest) + "\n");
     } catch (const std::exception& e) {
-        logger("jobs")->error("cannot persist job {}: {}", info.id, e.what());
+        logger("jobs")->error("cannot persist job {}: {}", latest.id, e.what());
     }
 }
 

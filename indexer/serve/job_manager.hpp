@@ -100,6 +100,7 @@ private:
     std::filesystem::path dir_;
     std::map<std::string, JobFn> kinds_;
     mutable std::mutex mutex_;
+    mutable std::mutex persist_mutex_; ///< taken before mutex_, never the other way round
     std::condition_variable wake_;
     std::map<std::string, std::shared_ptr<Job>> jobs_;
     std::deque<std::shared_ptr<Job>> queue_;
