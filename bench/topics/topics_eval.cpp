@@ -32,6 +32,7 @@ struct ClassMap {
     std::string name;
     std::vector<std::string> topics;
     std::vector<std::string> labels;
+    std::vector<std::string> ignored = {}; ///< documents with these labels are not evaluated for this class
 };
 
 struct DatasetMap {
@@ -39,6 +40,7 @@ struct DatasetMap {
     std::vector<ClassMap> classes;
     std::vector<std::string> unrelated; ///< labels of documents that must not get kGuarded topics
     bool label_prefix = false;          ///< labels match by prefix ("comp." matches comp.graphics)
+    bool single_label = false;          ///< one gold label per document: also report the "primary topic" view
 };
 
 /// The topics that must stay off unrelated (sport, arts, entertainment) articles.
@@ -56,17 +58,19 @@ std::vector<DatasetMap> mappings() {
          {},
          false},
         {"20newsgroups",
-         {{"technology", {"technology"}, {"comp.", "sci.electronics", "sci.crypt", "sci.space"}},
+         {{"technology", {"technology"}, {"comp.", "sci.electronics", "sci.crypt", "sci.space"}, {"misc.forsale"}},
           {"health", {"health"}, {"sci.med"}},
           {"politics", kWorld, {"talk.politics."}}},
          {"rec.", "misc.forsale"},
+         true,
          true},
         {"agnews-test",
          {{"world", kWorld, {"World"}},
           {"business", {"business", "trade", "energy"}, {"Business"}},
           {"technology", {"technology"}, {"Sci/Tech"}}},
          {"Sports"},
-         false},
+         false,
+         true},
     };
 }
 
@@ -183,6 +187,9 @@ int main(int argc, char** argv) {
     simdjson::ondemand::parser parser;
     std::string line;
     std::vector<long> errors_shown(map.classes.size(), 0);
+    // Secondary view for single-label collections: only the best-scoring topic that belongs to
+    // some class is the prediction (the gold has exactly one label; the product shows all topics).
+    std::vector<std::vector<Counts>> primary(3, std::vector<Counts>(map.classes.size()));
     while (std::getline(in, line) && (limit < 0 || docs < limit)) {
         if (line.empty()) {
             continue;
@@ -229,6 +236,10 @@ int main(int argc, char** argv) {
             const ClassMap& cm = map.classes[c];
             const bool gold = std::any_of(labels.begin(), labels.end(),
                                           [&](const std::string& l) { return label_matches(l, cm.labels, map.label_prefix); });
+            if (std::any_of(labels.begin(), labels.end(),
+                            [&](const std::string& l) { return label_matches(l, cm.ignored, map.label_prefix); })) {
+                continue; // see README: the label says nothing about this class
+            }
             const bool pred = std::any_of(cm.topics.begin(), cm.topics.end(),
                                           [&](const std::string& t) { return got.count(t) > 0; });
             for (int h : {half, 2}) {
@@ -248,6 +259,38 @@ int main(int argc, char** argv) {
                     std::cerr << " " << l;
                 }
                 std::cerr << "\n";
+            }
+        }
+        if (map.single_label) {
+            std::size_t best = map.classes.size();
+            for (const auto& t : topics) { // best first
+                for (std::size_t c = 0; c < map.classes.size() && best == map.classes.size(); ++c) {
+                    const auto& ct = map.classes[c].topics;
+                    if (std::find(ct.begin(), ct.end(), t.id) != ct.end()) {
+                        best = c;
+                    }
+                }
+                if (best != map.classes.size()) {
+                    break;
+                }
+            }
+            for (std::size_t c = 0; c < map.classes.size(); ++c) {
+                const ClassMap& cm = map.classes[c];
+                const bool gold = std::any_of(labels.begin(), labels.end(), [&](const std::string& l) {
+                    return label_matches(l, cm.labels, map.label_prefix);
+                });
+                const bool ignored = std::any_of(labels.begin(), labels.end(), [&](const std::string& l) {
+                    return label_matches(l, cm.ignored, map.label_prefix);
+                });
+                if (ignored) {
+                    continue;
+                }
+                const bool pred = best == c;
+                for (int h : {half, 2}) {
+                    primary[static_cast<std::size_t>(h)][c].tp += gold && pred;
+                    primary[static_cast<std::size_t>(h)][c].fp += !gold && pred;
+                    primary[static_cast<std::size_t>(h)][c].fn += gold && !pred;
+                }
             }
         }
         const bool is_unrelated = std::all_of(labels.begin(), labels.end(), [&](const std::string& l) {
@@ -292,6 +335,23 @@ int main(int argc, char** argv) {
         }
         std::printf("\n");
     }
+    double primary_macro[3] = {0.0, 0.0, 0.0};
+    if (map.single_label) {
+        for (std::size_t h = 0; h < 3; ++h) {
+            for (const Counts& k : primary[h]) {
+                primary_macro[h] += k.f1();
+            }
+            primary_macro[h] /= static_cast<double>(std::max<std::size_t>(map.classes.size(), 1));
+        }
+        std::printf("primary-topic view (secondary; best-scoring mapped topic only): macro-F1 tune %.3f heldout %.3f "
+                    "full %.3f\n",
+                    primary_macro[0], primary_macro[1], primary_macro[2]);
+        for (std::size_t c = 0; c < map.classes.size(); ++c) {
+            const Counts& k = primary[1][c];
+            std::printf("  heldout %-12s P %.3f R %.3f F1 %.3f\n", map.classes[c].name.c_str(), k.precision(),
+                        k.recall(), k.f1());
+        }
+    }
     const double macro_f1 = macro[1];
     const double us_per_doc = evaluated > 0 ? classify_ns / static_cast<double>(evaluated) / 1000.0 : 0.0;
     if (unrelated > 0) {
@@ -320,6 +380,10 @@ int main(int argc, char** argv) {
         }
         js << "],\"macro_f1\":" << macro[h] << ",\"unrelated_docs\":" << unrelated_h[h]
            << ",\"unrelated_fp_rate\":" << fp_rate[h] << "}";
+    }
+    if (map.single_label) {
+        js << ",\"primary_macro_f1\":{\"tune\":" << primary_macro[0] << ",\"heldout\":" << primary_macro[1]
+           << ",\"full\":" << primary_macro[2] << "}";
     }
     js << ",\"macro_f1_heldout\":" << macro_f1 << ",\"classify_us_per_doc\":" << us_per_doc << "}";
     std::printf("%s\n", js.str().c_str());
