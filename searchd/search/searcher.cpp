@@ -319,14 +319,25 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     const auto window = static_cast<Xapian::doccount>(offset + request.limit);
     Xapian::MSet mset;
     Xapian::MSet counting; // the MSet whose estimates give `total`
-    if (!decider) {
-        if (want_facets) {
-            enquire.add_matchspy(&spy);
+    // Exact facets need every matching document. Counting them in the ranked match would make
+    // Xapian weigh every match and give up its top-k pruning; a separate unweighted pass
+    // (BoolWeight) visits the same documents for a fraction of the cost, while the ranked
+    // pass stays a cheap top-k.
+    auto count_all = [&](Xapian::MatchSpy& counter_spy) {
+        Xapian::Enquire counter(g.db);
+        counter.set_query(feedback ? *feedback : plan->filtered);
+        counter.set_weighting_scheme(Xapian::BoolWeight());
+        if (budget_s > 0) {
+            counter.set_time_limit(budget_s);
         }
+        counter.add_matchspy(&counter_spy);
+        return counter.get_mset(0, 0, doccount);
+    };
+    if (!decider) {
         mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
                                 static_cast<Xapian::doccount>(request.limit),
-                                want_facets ? doccount : std::max<Xapian::doccount>(window, 100));
-        counting = mset;
+                                std::max<Xapian::doccount>(window, 100));
+        counting = want_facets ? count_all(spy) : mset;
     } else {
         mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit), 0, nullptr,
                                 &*decider);
