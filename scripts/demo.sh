@@ -11,7 +11,7 @@ cmake --build --preset release -j "$(nproc)"
 
 data_dir="${GAZETTE_DEMO_DATA:-$root/demo-data}"
 if [[ ! -e "$data_dir/live.stub" ]]; then
-  build/release/indexer/gazette-indexer index --data-dir "$data_dir" --config config/demo.toml sample/
+  build/release/indexer/gazette-indexer index --data-dir "$data_dir" --config config/demo.toml sample/usgov-press-clean.jsonl
 else
   echo "using the existing index in $data_dir (delete it to re-index)"
 fi
