@@ -58,6 +58,7 @@ struct Engine::Impl {
     GenerationWatcher watcher;
     ResultCache cache;
     SuggestIndexCache suggest_index;
+    FacetColumnsCache facet_columns;
     std::unique_ptr<WorkerPool> pool;
     std::atomic<std::uint64_t> docs{0};
 
@@ -112,7 +113,8 @@ void Engine::start() {
                                   ? impl_->config.limits.search_queue_depth
                                   : 4 * threads;
     SearchEnv env{&impl_->config, &impl_->analyzer, &impl_->watcher,
-                  impl_->taxonomy ? &*impl_->taxonomy : nullptr, &impl_->cache, &impl_->synonyms};
+                  impl_->taxonomy ? &*impl_->taxonomy : nullptr, &impl_->cache, &impl_->synonyms,
+                  &impl_->facet_columns};
     impl_->pool = std::make_unique<WorkerPool>(threads, depth,
                                                [env] { return std::make_unique<Searcher>(env); });
     logger("search")->info("search workers={} queue_depth={}", threads, depth);

@@ -32,8 +32,25 @@ bool facet_multi_valued(FacetField field) noexcept {
 
 FacetSpy::FacetSpy(std::vector<FacetField> fields) : fields_(std::move(fields)) {}
 
+void FacetSpy::use_columns(std::shared_ptr<const FacetColumns> columns) {
+    columns_ = std::move(columns);
+    for (const FacetField f : fields_) {
+        code_counts_[static_cast<std::size_t>(f)].assign(columns_ ? columns_->value_count(f) : 0, 0);
+    }
+}
+
 void FacetSpy::operator()(const Xapian::Document& doc, double /*wt*/) {
     ++seen_;
+    if (columns_) {
+        const Xapian::docid did = doc.get_docid();
+        for (const FacetField f : fields_) {
+            auto& counts = code_counts_[static_cast<std::size_t>(f)];
+            for (const std::uint32_t code : columns_->codes(f, did)) {
+                ++counts[code];
+            }
+        }
+        return;
+    }
     for (const FacetField f : fields_) {
         const std::string value = doc.get_value(facet_slot(f));
         if (value.empty()) {
@@ -61,7 +78,15 @@ void FacetSpy::operator()(const Xapian::Document& doc, double /*wt*/) {
 std::vector<FacetCount> FacetSpy::top(FacetField field, std::size_t size) const {
     const auto& counts = counts_[static_cast<std::size_t>(field)];
     std::vector<FacetCount> out;
-    out.reserve(counts.size());
+    if (columns_) {
+        const auto& by_code = code_counts_[static_cast<std::size_t>(field)];
+        for (std::size_t code = 0; code < by_code.size(); ++code) {
+            if (by_code[code] > 0) {
+                out.push_back(FacetCount{columns_->value(field, static_cast<std::uint32_t>(code)), by_code[code]});
+            }
+        }
+    }
+    out.reserve(out.size() + counts.size());
     for (const auto& [value, count] : counts) {
         out.push_back(FacetCount{value, count});
     }

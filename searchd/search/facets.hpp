@@ -3,6 +3,7 @@
 /// (topics, authors, tags joined by schema::kMultiSep). For exact counts the match must see
 /// every matching document: call get_mset with checkatleast = db.get_doccount().
 
+#include "searchd/search/facet_columns.hpp"
 #include "searchd/search/types.hpp"
 
 #include <xapian.h>
@@ -25,6 +26,10 @@ public:
 
     void operator()(const Xapian::Document& doc, double wt) override;
 
+    /// Counts from these columns (which must match the database being searched exactly)
+    /// instead of reading each document's values. Call before the match.
+    void use_columns(std::shared_ptr<const FacetColumns> columns);
+
     /// Counts of one field (must be one of the constructor's), sorted by count desc then
     /// value asc, truncated to `size`. Empty values are not counted.
     std::vector<FacetCount> top(FacetField field, std::size_t size) const;
@@ -35,6 +40,8 @@ public:
 private:
     std::vector<FacetField> fields_;
     std::array<std::unordered_map<std::string, std::uint64_t>, 7> counts_;
+    std::shared_ptr<const FacetColumns> columns_;
+    std::array<std::vector<std::uint64_t>, 7> code_counts_; ///< by value code, with columns_
     std::uint64_t seen_ = 0;
 };
 

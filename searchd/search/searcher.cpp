@@ -316,6 +316,12 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     }
 
     FacetSpy spy(request.facets);
+    // Columns matching this exact revision make counting an array increment per document.
+    std::shared_ptr<const FacetColumns> columns;
+    if (want_facets && env.facet_columns != nullptr) {
+        columns = env.facet_columns->get(g.name, g.db.get_revision(), data_dir().generation_path(g.name));
+        spy.use_columns(columns);
+    }
     const auto window = static_cast<Xapian::doccount>(offset + request.limit);
     Xapian::MSet mset;
     Xapian::MSet counting; // the MSet whose estimates give `total`
@@ -370,6 +376,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
             e.set_time_limit(budget_s);
         }
         FacetSpy one({field});
+        one.use_columns(columns);
         e.add_matchspy(&one);
         (void)e.get_mset(0, 0, doccount);
         for (auto& fr : result.facets) {

@@ -6,6 +6,7 @@
 
 #include "common/config.hpp"
 #include "common/error.hpp"
+#include "searchd/search/facet_columns.hpp"
 #include "searchd/search/types.hpp"
 
 #include <functional>
@@ -36,6 +37,7 @@ struct SearchEnv {
     const Taxonomy* taxonomy = nullptr; ///< may be null (no topics file)
     ResultCache* cache = nullptr;       ///< may be null (no result cache)
     const Synonyms* synonyms = nullptr; ///< may be null (no synonyms file)
+    FacetColumnsCache* facet_columns = nullptr; ///< may be null (facets read document values)
 };
 
 /// An open generation lent to research code (trends, export, similar) for one call.

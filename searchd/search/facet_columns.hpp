@@ -1,0 +1,94 @@
+#pragma once
+/// Column store of facet values, one per (generation, revision): for every document and facet
+/// field, small integer codes of its values. Exact facet counting then costs an array
+/// increment per matching document and field instead of a Document::get_value() B-tree lookup
+/// (about 250 ns each), which made facets 20x the cost of the query they count.
+///
+/// Built in the background from Xapian value streams (sequential reads) on a Database of its
+/// own; plain C++ data, immutable once built, so all workers share it. While the columns for a
+/// worker's exact revision are not ready (after a commit or a swap), counting falls back to
+/// get_value and stays exact: correctness never waits for the cache.
+
+#include "searchd/search/types.hpp"
+
+#include <xapian.h>
+
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace gazette::searchd {
+
+class FacetColumns {
+public:
+    /// Reads every facet slot of `db` (which the caller owns for the duration).
+    static std::shared_ptr<const FacetColumns> build(const Xapian::Database& db, std::string generation);
+
+    /// Value codes of `field` for `docid` (empty when the document has none or is unknown).
+    std::span<const std::uint32_t> codes(FacetField field, Xapian::docid docid) const noexcept {
+        const Column& c = columns_[static_cast<std::size_t>(field)];
+        if (docid + 1 >= c.offsets.size()) {
+            return {};
+        }
+        return {c.codes.data() + c.offsets[docid], c.offsets[docid + 1] - c.offsets[docid]};
+    }
+    /// The value a code stands for.
+    const std::string& value(FacetField field, std::uint32_t code) const {
+        return columns_[static_cast<std::size_t>(field)].values[code];
+    }
+    std::size_t value_count(FacetField field) const noexcept {
+        return columns_[static_cast<std::size_t>(field)].values.size();
+    }
+    const std::string& generation() const noexcept { return generation_; }
+    Xapian::rev revision() const noexcept { return revision_; }
+
+private:
+    /// Compressed rows: the codes of document d are codes[offsets[d] .. offsets[d+1]).
+    struct Column {
+        std::vector<std::string> values;
+        std::vector<std::uint32_t> offsets;
+        std::vector<std::uint32_t> codes;
+    };
+    std::array<Column, 7> columns_;
+    std::string generation_;
+    Xapian::rev revision_ = 0;
+};
+
+/// Shares the newest columns between workers and rebuilds them on a background thread when a
+/// worker sees a generation or revision they do not match. Thread-safe.
+class FacetColumnsCache {
+public:
+    FacetColumnsCache();
+    ~FacetColumnsCache();
+    FacetColumnsCache(const FacetColumnsCache&) = delete;
+    FacetColumnsCache& operator=(const FacetColumnsCache&) = delete;
+
+    /// Columns exactly matching (generation, revision), or null; in that case a rebuild from
+    /// `path` (the generation's database) is requested and the caller counts without them.
+    std::shared_ptr<const FacetColumns> get(const std::string& generation, Xapian::rev revision,
+                                            const std::filesystem::path& path);
+    /// Builds completed so far (for tests and metrics).
+    std::uint64_t builds() const;
+
+private:
+    void run();
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::shared_ptr<const FacetColumns> current_;
+    std::string wanted_generation_;
+    std::filesystem::path wanted_path_;
+    bool pending_ = false;
+    bool stop_ = false;
+    std::uint64_t builds_ = 0;
+    std::thread thread_;
+};
+
+} // namespace gazette::searchd
