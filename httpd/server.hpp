@@ -125,6 +125,12 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// The API key a request presents: `Authorization: Bearer KEY` (scheme case-insensitive) or
+/// `X-API-Key: KEY`; Authorization wins when both are sent. Another Authorization scheme is
+/// returned as is (presented but unusable, so key lookup fails). nullopt when none is sent.
+/// `headers` have lower-cased names, as in Request::headers.
+std::optional<std::string> presented_api_key(const std::vector<std::pair<std::string, std::string>>& headers);
+
 /// Builds `{"error":{"code":..,"message":..}}` with a JSON serializer (plus optional fields).
 std::string error_body(std::string_view code, std::string_view message,
                        std::string_view request_id = {}, long position = -1);

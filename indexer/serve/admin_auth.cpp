@@ -1,32 +1,10 @@
 #include "indexer/serve/admin_auth.hpp"
 
+#include "httpd/server.hpp"
+
 #include <algorithm>
-#include <cctype>
 
 namespace gazette::indexer::serve {
-
-namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-bool iequals_prefix(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) {
-        return false;
-    }
-    return std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-    });
-}
-
-} // namespace
 
 bool is_loopback_host(std::string_view host) {
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -36,20 +14,7 @@ bool is_loopback_host(std::string_view host) {
 }
 
 std::string presented_key(const std::vector<std::pair<std::string, std::string>>& headers) {
-    for (const auto& [name, value] : headers) {
-        if (name == "authorization") {
-            const auto v = trim(value);
-            if (iequals_prefix(v, "bearer ")) {
-                return std::string(trim(v.substr(7)));
-            }
-        }
-    }
-    for (const auto& [name, value] : headers) {
-        if (name == "x-api-key") {
-            return std::string(trim(value));
-        }
-    }
-    return {};
+    return httpd::presented_api_key(headers).value_or(std::string());
 }
 
 AdminAuth::AdminAuth(const Config& config, const std::string& listen_host) {

@@ -7,29 +7,6 @@
 namespace gazette::searchd::api {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-bool iequals_prefix(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        const char a = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
-        if (a != prefix[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool is_static_path(std::string_view path) {
     if (path == "/") {
         return true;
@@ -45,18 +22,7 @@ bool is_static_path(std::string_view path) {
 } // namespace
 
 std::optional<std::string> AccessControl::presented_key(const httpd::Request& request) {
-    if (auto auth = request.header("authorization")) {
-        const std::string_view v = trim(*auth);
-        // Any other scheme (Basic, ...) counts as a presented but unusable credential.
-        if (iequals_prefix(v, "bearer ")) {
-            return std::string(trim(v.substr(7)));
-        }
-        return std::string(v);
-    }
-    if (auto key = request.header("x-api-key")) {
-        return std::string(trim(*key));
-    }
-    return std::nullopt;
+    return httpd::presented_api_key(request.headers);
 }
 
 Caller AccessControl::identify(const httpd::Request& request) const {

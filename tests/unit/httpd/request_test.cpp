@@ -23,3 +23,16 @@ TEST(Request, HeaderLookupByLowerCaseName) {
 
 } // namespace
 } // namespace gazette::httpd
+
+TEST(PresentedApiKey, BearerOrXApiKey) {
+    using Headers = std::vector<std::pair<std::string, std::string>>;
+    using gazette::httpd::presented_api_key;
+    EXPECT_EQ(presented_api_key(Headers{}), std::nullopt);
+    EXPECT_EQ(presented_api_key(Headers{{"authorization", "Bearer abc123"}}), "abc123");
+    EXPECT_EQ(presented_api_key(Headers{{"authorization", "  bEaReR   abc123  "}}), "abc123");
+    EXPECT_EQ(presented_api_key(Headers{{"x-api-key", " k-1 "}}), "k-1");
+    // Authorization wins over X-API-Key.
+    EXPECT_EQ(presented_api_key(Headers{{"x-api-key", "other"}, {"authorization", "Bearer abc"}}), "abc");
+    // Another scheme is presented but unusable: returned as is so that lookup fails.
+    EXPECT_EQ(presented_api_key(Headers{{"authorization", "Basic dXNlcjpwYXNz"}}), "Basic dXNlcjpwYXNz");
+}
