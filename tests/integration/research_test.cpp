@@ -3,6 +3,7 @@
 // gazette-indexer and gazette-searchd on loopback, over a 26-article fixture whose expected
 // hits are checked by hand (tests/data/research/articles.jsonl).
 
+#include "tests/support/temp_dir.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 
@@ -26,24 +27,7 @@ using namespace gazette::test;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "gazette-research-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp");
-        }
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using TempDir = ::gazette::test::TempDir;
 
 std::string read_file(const fs::path& p) {
     std::ifstream in(p);

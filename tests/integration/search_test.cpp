@@ -1,6 +1,7 @@
 // Issue 2 end to end: the real gazette-indexer builds an index from files on disk, the real
 // gazette-searchd serves it on an ephemeral loopback port, and every check goes through HTTP.
 
+#include "tests/support/temp_dir.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 
@@ -19,24 +20,7 @@ using namespace gazette::test;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "gazette-it-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp");
-        }
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using TempDir = ::gazette::test::TempDir;
 
 /// One index and one searchd for the whole suite (starting them is the slow part).
 class SearchSuite : public ::testing::Test {

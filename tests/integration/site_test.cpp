@@ -2,6 +2,7 @@
 // limit, static-file path traversal, /suggest and the result cache, through real sockets
 // against the real gazette-searchd serving an index built by the real gazette-indexer.
 
+#include "tests/support/temp_dir.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 
@@ -34,24 +35,7 @@ constexpr const char* kSecret = "TOP-SECRET-OUTSIDE-WEB";
 constexpr int kHeaderTimeoutS = 2;
 constexpr int kMaxConnections = 8;
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "gazette-site-it-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp");
-        }
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using TempDir = ::gazette::test::TempDir;
 
 void write(const fs::path& p, const std::string& text) {
     std::ofstream out(p, std::ios::binary);

@@ -2,7 +2,7 @@
 #include "common/data_dir.hpp"
 #include "common/schema.hpp"
 
-#include "temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+#include "tests/support/temp_dir.hpp"
 #include "common/topics.hpp"
 
 #include "common/analyzer.hpp"
@@ -21,26 +22,7 @@ using gazette::Taxonomy;
 using gazette::TopicClassifier;
 using gazette::TopicScore;
 
-/// A fresh temporary directory, removed with everything in it at scope exit.
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        path_ = std::filesystem::temp_directory_path() /
-                ("gazette-topics-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using TempDir = ::gazette::test::TempDir;
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

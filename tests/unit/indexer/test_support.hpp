@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the reader tests: collecting sink output, fixture paths, temp dirs.
 
+#include "tests/support/temp_dir.hpp"
 #include "indexer/readers/reader.hpp"
 
 #include <gtest/gtest.h>
@@ -56,40 +57,6 @@ struct Collector {
     }
 };
 
-/// A fresh directory under the system temp dir, removed with its contents on destruction.
-class TempDir {
-  public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        const auto base = std::filesystem::temp_directory_path();
-        for (int attempt = 0;; ++attempt) {
-            path_ = base / ("gazette-readers-test-" + std::to_string(std::random_device{}()) + "-" +
-                            std::to_string(counter++));
-            if (std::filesystem::create_directory(path_)) {
-                break;
-            }
-            if (attempt > 100) {
-                throw std::runtime_error("cannot create a temp dir");
-            }
-        }
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-    std::filesystem::path write(const std::string& name, std::string_view content) const {
-        const auto p = path_ / name;
-        std::ofstream out(p, std::ios::binary);
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        return p;
-    }
-
-  private:
-    std::filesystem::path path_;
-};
+using TempDir = ::gazette::test::TempDir;
 
 } // namespace gazette::indexer::testing

@@ -2,6 +2,7 @@
 // Fixtures of the operations tests: a temp data directory with a small taxonomy, a writer
 // context on it, and helpers to archive articles and read generations back.
 
+#include "tests/support/temp_dir.hpp"
 #include "common/schema.hpp"
 #include "indexer/jobs/catch_up.hpp"
 #include "indexer/ingest.hpp"
@@ -22,34 +23,7 @@
 
 namespace gazette::indexer::testing {
 
-/// A fresh directory under the system temp dir, removed with its contents on destruction.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        const auto base = std::filesystem::temp_directory_path();
-        for (int attempt = 0;; ++attempt) {
-            path_ = base / ("gazette-ops-test-" + std::to_string(std::random_device{}()) + "-" +
-                            std::to_string(counter++));
-            if (std::filesystem::create_directory(path_)) {
-                break;
-            }
-            if (attempt > 100) {
-                throw std::runtime_error("cannot create a temp dir");
-            }
-        }
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using TempDir = ::gazette::test::TempDir;
 
 inline void write_text(const std::filesystem::path& p, std::string_view text) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);

@@ -1,6 +1,7 @@
 // Unit tests of the research pieces that need no daemon: synonyms, spelling, trend buckets,
 // export formats, plain JSON numbers and the simdjson body parser.
 
+#include "tests/support/temp_dir.hpp"
 #include "searchd/api/export_format.hpp"
 #include "searchd/api/json_number.hpp"
 #include "searchd/api/params.hpp"
@@ -21,24 +22,7 @@ using namespace gazette::searchd::api;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "gazette-research-unit-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp");
-        }
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using TempDir = ::gazette::test::TempDir;
 
 } // namespace
 

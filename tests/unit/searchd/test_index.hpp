@@ -2,6 +2,7 @@
 // Test helpers: a temp data directory removed by RAII, and real Xapian generations built
 // with the shared Analyzer exactly as the indexer builds them.
 
+#include "tests/support/temp_dir.hpp"
 #include "common/analyzer.hpp"
 #include "common/article.hpp"
 #include "common/config.hpp"
@@ -16,31 +17,7 @@
 
 namespace gazette::searchd::test {
 
-class TempDir {
-public:
-    TempDir() {
-        std::random_device rd;
-        const auto base = std::filesystem::temp_directory_path();
-        for (int i = 0; i < 100; ++i) {
-            auto p = base / ("gazette-searchd-test-" + std::to_string(rd()));
-            if (std::filesystem::create_directory(p)) {
-                path_ = p;
-                return;
-            }
-        }
-        throw std::runtime_error("cannot create a temp directory");
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using TempDir = ::gazette::test::TempDir;
 
 inline Article make_article(std::string id, std::string title, std::string body,
                             std::string date = "", std::string source = "",

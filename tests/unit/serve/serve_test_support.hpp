@@ -2,6 +2,7 @@
 // Fixtures of the serve unit tests: a temp data directory with a tiny taxonomy, a real
 // WriterContext on it, and helpers to build archive records and read the live generation.
 
+#include "tests/support/temp_dir.hpp"
 #include "common/schema.hpp"
 #include "indexer/serve/serve_metrics.hpp"
 #include "indexer/serve/writer_loop.hpp"
@@ -23,27 +24,7 @@
 
 namespace gazette::indexer::serve::testing {
 
-/// A fresh directory under the system temp dir, removed with its contents on destruction.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "gazette-serve-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using TempDir = ::gazette::test::TempDir;
 
 inline void write_text(const std::filesystem::path& p, std::string_view text) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
