@@ -4,7 +4,7 @@
 
 namespace gazette::indexer {
 
-void index_records(IndexWriter& writer, ParallelBuilder& pool, std::vector<ArchiveRecord>& records) {
+std::vector<Xapian::Document> build_documents(ParallelBuilder& pool, std::vector<ArchiveRecord>& records) {
     std::vector<Article*> upserts;
     for (auto& r : records) {
         if (r.op == ArchiveRecord::Op::upsert) {
@@ -15,14 +15,24 @@ void index_records(IndexWriter& writer, ParallelBuilder& pool, std::vector<Archi
     pool.for_each(upserts.size(), [&](std::size_t i, Xapian::TermGenerator& tg) {
         docs[i] = pool.builder().build(*upserts[i], tg);
     });
+    return docs;
+}
+
+void apply_records(IndexWriter& writer, const std::vector<ArchiveRecord>& records,
+                   const std::vector<Xapian::Document>& docs) {
     std::size_t next = 0;
-    for (auto& r : records) {
+    for (const auto& r : records) {
         if (r.op == ArchiveRecord::Op::upsert) {
             writer.upsert(r.article.id, docs[next++]);
         } else {
             writer.remove(r.id);
         }
     }
+}
+
+void index_records(IndexWriter& writer, ParallelBuilder& pool, std::vector<ArchiveRecord>& records) {
+    const auto docs = build_documents(pool, records);
+    apply_records(writer, records, docs);
 }
 
 std::string ensure_live_generation(WriterContext& ctx) {

@@ -18,6 +18,12 @@ namespace gazette::indexer {
 /// (lang, topics).
 void index_records(IndexWriter& writer, ParallelBuilder& pool, std::vector<ArchiveRecord>& records);
 
+/// The two halves of index_records, for callers that overlap the writer with the analysis of
+/// the next batch. build_documents returns one document per upsert, in order.
+std::vector<Xapian::Document> build_documents(ParallelBuilder& pool, std::vector<ArchiveRecord>& records);
+void apply_records(IndexWriter& writer, const std::vector<ArchiveRecord>& records,
+                   const std::vector<Xapian::Document>& docs);
+
 /// Name of the live generation, creating and publishing an empty g000001 when there is none.
 std::string ensure_live_generation(WriterContext& ctx);
 
