@@ -1,5 +1,7 @@
 #include "searchd/search/cursor.hpp"
 
+#include "common/schema.hpp"
+
 #include "common/data_dir.hpp"
 
 #include <charconv>
@@ -102,6 +104,15 @@ Result<Cursor> decode_cursor(std::string_view text) {
     }
     c.last_date = std::string(parts[4]);
     return c;
+}
+
+bool AfterKeyDecider::operator()(const Xapian::Document& doc) const {
+    const std::string v = doc.get_value(schema::kSlotDate);
+    const int c = v.compare(date_);
+    if (c == 0) {
+        return doc.get_docid() > docid_;
+    }
+    return descending_ ? c < 0 : c > 0;
 }
 
 } // namespace gazette::searchd

@@ -9,6 +9,8 @@
 #include "common/error.hpp"
 #include "searchd/search/types.hpp"
 
+#include <xapian.h>
+
 #include <cstdint>
 #include <string>
 
@@ -26,5 +28,21 @@ struct Cursor {
 std::string encode_cursor(const Cursor& cursor);
 /// Decodes what encode_cursor wrote; bad_request for anything else.
 [[nodiscard]] Result<Cursor> decode_cursor(std::string_view text);
+
+/// Accepts only documents after a (date, docid) key in a date sort order: how date-sorted
+/// cursors and exports continue exactly where the previous page ended (ties on the date are
+/// ordered by docid ascending).
+class AfterKeyDecider : public Xapian::MatchDecider {
+public:
+    AfterKeyDecider(std::string date, Xapian::docid docid, bool descending)
+        : date_(std::move(date)), docid_(docid), descending_(descending) {}
+
+    bool operator()(const Xapian::Document& doc) const override;
+
+private:
+    std::string date_;
+    Xapian::docid docid_;
+    bool descending_;
+};
 
 } // namespace gazette::searchd

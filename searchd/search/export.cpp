@@ -1,5 +1,7 @@
 #include "searchd/search/export.hpp"
 
+#include "searchd/search/cursor.hpp"
+
 #include "common/analyzer.hpp"
 #include "common/article.hpp"
 #include "common/data_dir.hpp"
@@ -15,26 +17,6 @@
 
 namespace gazette::searchd {
 namespace {
-
-/// Accepts only documents after (date, docid) in the sort order (as cursors do).
-class AfterKey : public Xapian::MatchDecider {
-public:
-    AfterKey(std::string date, Xapian::docid docid, bool descending)
-        : date_(std::move(date)), docid_(docid), descending_(descending) {}
-    bool operator()(const Xapian::Document& doc) const override {
-        const std::string v = doc.get_value(schema::kSlotDate);
-        const int c = v.compare(date_);
-        if (c == 0) {
-            return doc.get_docid() > docid_;
-        }
-        return descending_ ? c < 0 : c > 0;
-    }
-
-private:
-    std::string date_;
-    Xapian::docid docid_;
-    bool descending_;
-};
 
 /// The snippet generator's HTML back to plain text (exports are not HTML).
 std::string plain_text(std::string_view html) {
@@ -143,9 +125,9 @@ Result<std::vector<ExportRecord>> ExportCursor::next_batch(std::size_t n) {
     } else {
         const bool desc = im.sort == SortOrder::date_desc;
         e.set_sort_by_value(schema::kSlotDate, desc);
-        // Ties on the date go by docid ascending, as AfterKey expects.
+        // Ties on the date go by docid ascending, as AfterKeyDecider expects.
         e.set_docid_order(Xapian::Enquire::ASCENDING);
-        std::optional<AfterKey> after;
+        std::optional<AfterKeyDecider> after;
         if (im.started) {
             after.emplace(im.last_date, im.last_docid, desc);
         }

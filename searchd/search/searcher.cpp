@@ -42,27 +42,6 @@ double ms_since(Clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-/// Accepts only documents after the cursor's (date, docid) key in the sort order.
-class AfterKeyDecider : public Xapian::MatchDecider {
-public:
-    AfterKeyDecider(std::string date, Xapian::docid docid, bool descending)
-        : date_(std::move(date)), docid_(docid), descending_(descending) {}
-
-    bool operator()(const Xapian::Document& doc) const override {
-        const std::string v = doc.get_value(schema::kSlotDate);
-        const int c = v.compare(date_);
-        if (c == 0) {
-            return doc.get_docid() > docid_;
-        }
-        return descending_ ? c < 0 : c > 0;
-    }
-
-private:
-    std::string date_;
-    Xapian::docid docid_;
-    bool descending_;
-};
-
 std::uint64_t directory_bytes(const std::filesystem::path& dir) {
     std::uint64_t total = 0;
     std::error_code ec;
