@@ -387,10 +387,12 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         explain_hits(g.db, plan->text, enquire, mset, result.hits, &feedback_scale);
     }
 
-    if (result.total.value < kSuggestBelow && !request.q.empty()) {
+    if (!request.q.empty()) {
         SpellingOptions spelling;
-        // "Rare" scales with the archive: 1 in 10,000 documents.
-        spelling.rare_at_most = doccount / 10000;
+        // With few hits, rare words are checked too ("rare" scales with the archive: 1 in
+        // 10,000 documents). Otherwise only words the archive lacks entirely, so that
+        // "energy securty" gets a suggestion although "energy" alone finds plenty.
+        spelling.rare_at_most = result.total.value < kSuggestBelow ? doccount / 10000 : 0;
         result.suggestion = suggest_spelling(g.db, request.q, env.analyzer->stemmer(lang), spelling);
     }
 

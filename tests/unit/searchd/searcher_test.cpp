@@ -382,6 +382,12 @@ TEST_F(SearcherTest, SpellingSuggestionWhenFewHits) {
     auto ok = s.search(req("pipeline"));
     ASSERT_TRUE(ok);
     EXPECT_FALSE(ok->suggestion.has_value());
+    // A misspelt word next to a word with hits still gets corrected.
+    auto mixed = s.search(req("gas pipelnie"));
+    ASSERT_TRUE(mixed);
+    EXPECT_GT(mixed->total.value, 0U);
+    ASSERT_TRUE(mixed->suggestion.has_value());
+    EXPECT_EQ(*mixed->suggestion, "gas pipeline");
 }
 
 } // namespace
