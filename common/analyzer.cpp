@@ -1,5 +1,6 @@
 #include "common/analyzer.hpp"
 
+#include "common/caching_stemmer.hpp"
 #include "common/dates.hpp"
 #include "common/schema.hpp"
 #include "common/stopwords.hpp"
@@ -156,7 +157,7 @@ Xapian::Stem Analyzer::stemmer(std::string_view lang) const {
     }
     Xapian::Stem stem;
     if (auto it = impl_->stemmers.find(lang); it != impl_->stemmers.end() && !it->second.is_none()) {
-        stem = Xapian::Stem(std::string(lang));
+        stem = make_caching_stemmer(Xapian::Stem(std::string(lang)));
     }
     per_thread.emplace(std::string(lang), stem);
     return stem;
@@ -222,7 +223,7 @@ Xapian::Document Analyzer::build_untopiced_document(const Article& a, Xapian::Te
 
     // Title: weighted above the body, and also under the title: prefix.
     if (!a.title.empty()) {
-        tg.index_text(a.title, schema::kTitleWdfInc);
+        tg.index_text(a.title, config_.title_weight);
         tg.increase_termpos();
         tg.index_text(a.title, 1, std::string(schema::kTitlePrefix));
         tg.increase_termpos();

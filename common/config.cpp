@@ -264,6 +264,7 @@ Result<void> read_analysis(const toml::table& t, AnalysisConfig& c) {
     GAZETTE_TRY(r.read("default_language", c.default_language));
     GAZETTE_TRY(r.read("languages", c.languages));
     GAZETTE_TRY(r.read("stopwords", c.stopwords));
+    GAZETTE_TRY(r.read("title_weight", c.title_weight));
     return r.check_unknown();
 }
 
@@ -439,6 +440,11 @@ Result<void> validate_config(const Config& c) {
         return Error(ErrorCode::bad_config, "rate_limit.requests_per_s must be > 0 and burst >= 1",
                      "rate_limit.requests_per_s");
     }
+    if (c.analysis.title_weight < 1 || c.analysis.title_weight > 100) {
+        return Error(ErrorCode::bad_config,
+                     fmt::format("analysis.title_weight must be 1..100, got {}", c.analysis.title_weight),
+                     "analysis.title_weight");
+    }
     static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "warning", "error", "critical", "off"};
     if (kLevels.count(c.log_level) == 0) {
         return Error(ErrorCode::bad_config, fmt::format("log_level '{}' is not a level (trace..off)", c.log_level),
@@ -498,7 +504,8 @@ std::string config_to_toml(const Config& c) {
         {"cors", toml::table{{"origins", list(c.cors.origins)}}},
         {"analysis", toml::table{{"default_language", c.analysis.default_language},
                                  {"languages", list(c.analysis.languages)},
-                                 {"stopwords", c.analysis.stopwords}}},
+                                 {"stopwords", c.analysis.stopwords},
+                                 {"title_weight", static_cast<std::int64_t>(c.analysis.title_weight)}}},
     };
     toml::array keys;
     for (const auto& k : c.keys) {

@@ -52,6 +52,9 @@ struct AnalysisConfig {
     std::string default_language = "en"; ///< used when detection is unsure
     std::vector<std::string> languages = {"en", "ru", "de", "fr", "es"}; ///< stemmers enabled
     bool stopwords = true;
+    /// wdf increment of each title word relative to a body word (1 = no boost). Index-time:
+    /// a change applies to articles indexed afterwards, so follow it with a reindex.
+    std::uint32_t title_weight = 5;
 };
 
 struct IndexerConfig {

@@ -45,8 +45,7 @@ enum Slot : Xapian::valueno {
 inline constexpr char kMultiSep = '\x1f';
 
 // ---- Weights -----------------------------------------------------------------------------
-/// wdf increment for title/heading words relative to body words (TermGenerator::index_text).
-inline constexpr Xapian::termcount kTitleWdfInc = 5;
+// Title words' wdf increment is configurable: AnalysisConfig::title_weight (default 5).
 inline constexpr Xapian::termcount kHeadingWdfInc = 3;
 inline constexpr Xapian::termcount kBodyWdfInc = 1;
 

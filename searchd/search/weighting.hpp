@@ -9,7 +9,7 @@ namespace gazette::searchd {
 
 /// BM25 parameters (Robertson's defaults). bench/relevance tried Anserini's k1=0.9, b=0.4:
 /// lower nDCG@10 on every collection measured (see its README). Title words already carry
-/// a higher wdf from the indexer (schema::kTitleWdfInc).
+/// a higher wdf from the indexer (AnalysisConfig::title_weight).
 inline constexpr double kBm25K1 = 1.2;
 inline constexpr double kBm25B = 0.75;
 

@@ -212,3 +212,25 @@ TEST(Article, StoredJsonFastDecoderMatchesTheFullDecoder) {
     EXPECT_FALSE(article_from_stored_json("{\"id\": 5}", true));
     EXPECT_FALSE(article_from_stored_json("not json", true));
 }
+
+TEST(Analyzer, TitleWeightScalesTitleWordsWdf) {
+    // A title word gets title_weight per occurrence in the unprefixed (body) field, so BM25 can
+    // rank title matches above body matches; the S-prefixed title copy is always wdf 1.
+    const auto wdf_of = [](std::uint32_t title_weight, const std::string& term) {
+        AnalysisConfig config;
+        config.title_weight = title_weight;
+        Analyzer analyzer(config);
+        auto tg = analyzer.make_term_generator("en");
+        const auto doc = analyzer.build_document(make_article("w", "Pipeline", "A report."), tg);
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            if (*t == term) {
+                return t.get_wdf();
+            }
+        }
+        return Xapian::termcount{0};
+    };
+    EXPECT_EQ(wdf_of(5, "pipeline"), 5u);
+    EXPECT_EQ(wdf_of(1, "pipeline"), 1u);
+    EXPECT_EQ(wdf_of(12, "pipeline"), 12u);
+    EXPECT_EQ(wdf_of(5, "report"), 1u) << "body words are not scaled";
+}

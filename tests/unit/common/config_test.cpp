@@ -47,12 +47,26 @@ TEST(Config, UnknownKeysAndWrongTypesNameTheKey) {
         {"[[keys]]\nkey = \"short\"\nscopes = [\"admin\"]\n", "keys[0].key"},
         {"[[keys]]\nkey = \"long-enough-key\"\nscopes = [\"root\"]\n", "keys[0].scopes"},
         {"[cors]\norigins = \"*\"\n", "cors.origins"},
+        {"[analysis]\ntitle_weight = \"heavy\"\n", "analysis.title_weight"},
     };
     for (const auto& c : cases) {
         auto r = load_config(write_config(dir, c.toml));
         ASSERT_FALSE(r) << c.toml;
         EXPECT_NE(r.error().message.find(c.key), std::string::npos) << r.error().message;
     }
+}
+
+TEST(Config, TitleWeightIsReadAndBounded) {
+    test::TempDir dir;
+    auto c = load_config(write_config(dir, "data_dir = \"/tmp/x\"\n[analysis]\ntitle_weight = 2\n"));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->analysis.title_weight, 2u);
+    EXPECT_TRUE(validate_config(*c));
+    c->analysis.title_weight = 0;
+    auto invalid = validate_config(*c);
+    ASSERT_FALSE(invalid);
+    EXPECT_NE(invalid.error().message.find("analysis.title_weight"), std::string::npos);
+    EXPECT_EQ(load_config("")->analysis.title_weight, 5u) << "default";
 }
 
 TEST(Config, SyntaxErrorsGiveLineAndColumn) {
