@@ -66,6 +66,7 @@ struct Node {
 struct CompiledRule {
     Node root;
     double weight = 1.0;
+    std::uint32_t source_index = 0; ///< index in TopicDef::rules (skipped rules leave gaps)
 };
 
 struct CompiledTopic {
@@ -242,7 +243,8 @@ Model compile_model(const Taxonomy& taxonomy, const Analyzer& analyzer, std::str
         for (std::size_t r = 0; r < def.rules.size(); ++r) {
             auto node = compile_node(parsed[t][r], model.terms, model.positional, false);
             if (node) {
-                topic.rules.push_back(CompiledRule{std::move(*node), def.rules[r].weight});
+                topic.rules.push_back(
+                    CompiledRule{std::move(*node), def.rules[r].weight, static_cast<std::uint32_t>(r)});
             }
         }
         model.topics.push_back(std::move(topic));
@@ -584,35 +586,84 @@ TopicClassifier::~TopicClassifier() = default;
 TopicClassifier::TopicClassifier(TopicClassifier&&) noexcept = default;
 TopicClassifier& TopicClassifier::operator=(TopicClassifier&&) noexcept = default;
 
-std::vector<TopicScore> TopicClassifier::classify(const Xapian::Document& doc,
-                                                  std::string_view lang) const {
-    const Model& model = impl_->model_for(lang);
-    const DocTerms d = read_doc_terms(model, doc);
-    const double k = kK1 * (1.0 - kB + kB * d.length / kAvgTerms);
-    const double threshold_factor = std::clamp(std::pow(std::max(d.length, 1.0) / kAvgTerms, kLengthExponent),
-                                               kMinThresholdFactor, kMaxThresholdFactor);
-    std::vector<TopicScore> out;
-    for (const CompiledTopic& topic : model.topics) {
-        double score = 0.0;
-        for (const CompiledRule& rule : topic.rules) {
-            const double tf = evaluate(rule.root, d);
-            if (tf > 0.0) {
-                score += rule.weight * tf * (kK1 + 1.0) / (tf + k);
-            }
-        }
+namespace {
 
-        if (score >= topic.threshold * threshold_factor) {
-            out.push_back(TopicScore{topic.id, round3(score), false});
+/// The saturated weight of `tf` matches for a BM25 `k` (see kK1).
+double saturate(double tf, double k) { return tf * (kK1 + 1.0) / (tf + k); }
+
+double bm25_k(double length) { return kK1 * (1.0 - kB + kB * length / kAvgTerms); }
+
+/// select_topics() over any topic representation (`id_of(i)`, `threshold_of(i)`).
+template <typename IdOf, typename ThresholdOf>
+std::vector<TopicScore> select_impl(std::size_t n, IdOf id_of, ThresholdOf threshold_of,
+                                    const std::vector<double>& scores, double length) {
+    const double factor = topic_threshold_factor(length);
+    std::vector<TopicScore> out;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (scores[i] >= threshold_of(i) * factor) {
+            out.push_back(TopicScore{std::string(id_of(i)), round3(scores[i]), false});
         }
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const TopicScore& a, const TopicScore& b) { return a.score > b.score; });
     if (!out.empty()) {
         // 1 for briefs and average stories, falling fast for long articles (see kRelativeCutoff)
-        const double shorter = std::min(1.0, kAvgTerms / std::max(d.length, 1.0));
+        const double shorter = std::min(1.0, kAvgTerms / std::max(length, 1.0));
         const double cut = out.front().score * kRelativeCutoff * shorter * shorter;
         out.erase(std::remove_if(out.begin(), out.end(), [cut](const TopicScore& t) { return t.score < cut; }),
                   out.end());
+    }
+    return out;
+}
+
+} // namespace
+
+double topic_threshold_factor(double length) {
+    return std::clamp(std::pow(std::max(length, 1.0) / kAvgTerms, kLengthExponent), kMinThresholdFactor,
+                      kMaxThresholdFactor);
+}
+
+std::vector<TopicScore> select_topics(const std::vector<std::string>& ids, const std::vector<double>& thresholds,
+                                      const std::vector<double>& scores, double length) {
+    return select_impl(
+        ids.size(), [&](std::size_t i) -> std::string_view { return ids[i]; },
+        [&](std::size_t i) { return thresholds[i]; }, scores, length);
+}
+
+std::vector<TopicScore> TopicClassifier::classify(const Xapian::Document& doc,
+                                                  std::string_view lang) const {
+    const Model& model = impl_->model_for(lang);
+    const DocTerms d = read_doc_terms(model, doc);
+    const double k = bm25_k(d.length);
+    std::vector<double> scores(model.topics.size(), 0.0);
+    for (std::size_t t = 0; t < model.topics.size(); ++t) {
+        for (const CompiledRule& rule : model.topics[t].rules) {
+            const double tf = evaluate(rule.root, d);
+            if (tf > 0.0) {
+                scores[t] += rule.weight * saturate(tf, k);
+            }
+        }
+    }
+    return select_impl(
+        model.topics.size(), [&](std::size_t i) -> std::string_view { return model.topics[i].id; },
+        [&](std::size_t i) { return model.topics[i].threshold; }, scores, d.length);
+}
+
+TopicEvidence TopicClassifier::evidence(const Xapian::Document& doc, std::string_view lang) const {
+    const Model& model = impl_->model_for(lang);
+    const DocTerms d = read_doc_terms(model, doc);
+    const double k = bm25_k(d.length);
+    TopicEvidence out;
+    out.length = d.length;
+    out.rules.resize(model.topics.size());
+    for (std::size_t t = 0; t < model.topics.size(); ++t) {
+        const auto& rules = model.topics[t].rules;
+        for (std::size_t r = 0; r < rules.size(); ++r) {
+            const double tf = evaluate(rules[r].root, d);
+            if (tf > 0.0) {
+                out.rules[t].emplace_back(rules[r].source_index, saturate(tf, k));
+            }
+        }
     }
     return out;
 }

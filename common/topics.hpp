@@ -14,8 +14,10 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gazette {
@@ -48,6 +50,28 @@ private:
     std::vector<TopicDef> topics_;
 };
 
+/// The inputs of TopicClassifier's decision for one document, exposed so that rule weights can
+/// be learned from data (bench/topics/topics_train.cpp) with exactly the classifier's features.
+struct TopicEvidence {
+    /// Per topic (taxonomy order): (rule index, saturated evidence) of every rule that matched.
+    /// A topic's score is the sum of weight * evidence over its rules; evidence is
+    /// tf * (k1 + 1) / (tf + K) (BM25 tf saturation, K from the document length), so it lies in
+    /// (0, k1 + 1).
+    std::vector<std::vector<std::pair<std::uint32_t, double>>> rules;
+    double length = 0.0; ///< document length in distinct terms, topic terms excluded
+};
+
+/// The decision classify() takes from per-topic scores: a topic is kept when its score reaches
+/// threshold x length factor (see topic_threshold_factor) and, in documents of average length
+/// or shorter, a fraction of the best topic's score. `ids`, `thresholds` and `scores` are
+/// parallel (taxonomy order). Best first.
+[[nodiscard]] std::vector<TopicScore> select_topics(const std::vector<std::string>& ids,
+                                                    const std::vector<double>& thresholds,
+                                                    const std::vector<double>& scores, double length);
+
+/// The factor a topic's threshold is multiplied by for a document of `length` terms.
+[[nodiscard]] double topic_threshold_factor(double length);
+
 class TopicClassifier {
 public:
     TopicClassifier(const Taxonomy& taxonomy, const Analyzer& analyzer);
@@ -58,6 +82,10 @@ public:
     /// Scores of the topics whose score reaches their threshold, best first.
     /// `doc` is a document built by Analyzer::build_document (terms with positions).
     std::vector<TopicScore> classify(const Xapian::Document& doc, std::string_view lang) const;
+
+    /// The per-rule evidence classify() sums, for training rule weights. Rules that failed to
+    /// compile for `lang` never match.
+    TopicEvidence evidence(const Xapian::Document& doc, std::string_view lang) const;
 
     /// Final topic list for an article: editor topics (marked editor=true, score 1 unless the
     /// classifier also found them) merged with classified ones.

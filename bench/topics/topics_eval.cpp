@@ -8,6 +8,7 @@
 
 #include "common/analyzer.hpp"
 #include "common/topics.hpp"
+#include "datasets.hpp"
 
 #include <simdjson.h>
 
@@ -26,59 +27,12 @@
 
 namespace {
 
-/// One evaluated class: gold when the document carries any of `labels`, predicted when the
-/// classifier assigns any of `topics`.
-struct ClassMap {
-    std::string name;
-    std::vector<std::string> topics;
-    std::vector<std::string> labels;
-    std::vector<std::string> ignored = {}; ///< documents with these labels are not evaluated for this class
-};
-
-struct DatasetMap {
-    std::string name;
-    std::vector<ClassMap> classes;
-    std::vector<std::string> unrelated; ///< labels of documents that must not get kGuarded topics
-    bool label_prefix = false;          ///< labels match by prefix ("comp." matches comp.graphics)
-    bool single_label = false;          ///< one gold label per document: also report the "primary topic" view
-};
-
-/// The topics that must stay off unrelated (sport, arts, entertainment) articles.
-const std::vector<std::string> kGuarded = {"energy", "military", "sanctions", "diplomacy"};
-const std::vector<std::string> kWorld = {"politics", "diplomacy", "military", "security", "nuclear", "sanctions"};
-
-std::vector<DatasetMap> mappings() {
-    return {
-        {"reuters21578",
-         {{"energy", {"energy"}, {"crude", "nat-gas", "gas", "fuel", "heat", "pet-chem", "propane", "jet", "naphtha"}},
-          {"business", {"business"}, {"earn", "acq"}},
-          {"trade", {"trade"}, {"trade", "money-fx", "interest", "gnp", "bop", "cpi", "money-supply", "jobs", "ipi",
-                                "dlr", "reserves", "wpi", "retail", "lei", "income", "instal-debt", "yen", "stg",
-                                "dmk", "housing"}}},
-         {},
-         false},
-        {"20newsgroups",
-         {{"technology", {"technology"}, {"comp.", "sci.electronics", "sci.crypt", "sci.space"}, {"misc.forsale"}},
-          {"health", {"health"}, {"sci.med"}},
-          {"politics", kWorld, {"talk.politics."}}},
-         {"rec.", "misc.forsale"},
-         true,
-         true},
-        {"agnews-test",
-         {{"world", kWorld, {"World"}},
-          {"business", {"business", "trade", "energy"}, {"Business"}},
-          {"technology", {"technology"}, {"Sci/Tech"}}},
-         {"Sports"},
-         false,
-         true},
-    };
-}
-
-bool label_matches(const std::string& label, const std::vector<std::string>& wanted, bool prefix) {
-    return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
-        return prefix ? label.compare(0, w.size(), w) == 0 : label == w;
-    });
-}
+using gazette::topics_bench::ClassMap;
+using gazette::topics_bench::DatasetMap;
+using gazette::topics_bench::half_of;
+using gazette::topics_bench::kGuarded;
+using gazette::topics_bench::label_matches;
+using gazette::topics_bench::mappings;
 
 struct Counts {
     long tp = 0, fp = 0, fn = 0;
@@ -89,17 +43,6 @@ struct Counts {
         return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
     }
 };
-
-/// Deterministic split: FNV-1a 64 of the document id, even -> tuning half (0), odd ->
-/// held-out half (1). Rules and thresholds are tuned on half 0 only; half 1 is the headline.
-int half_of(std::string_view id) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (char c : id) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ULL;
-    }
-    return static_cast<int>(h & 1U);
-}
 
 constexpr const char* kHalfName[] = {"tune", "heldout", "full"};
 

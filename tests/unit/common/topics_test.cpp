@@ -276,6 +276,52 @@ TEST_F(TopicsTest, StoredDocumentClassifiesLikeFreshOne) {
     }
 }
 
+TEST_F(TopicsTest, EvidenceReproducesClassifyScores) {
+    // the trainer (bench/topics/topics_train.cpp) learns weights from evidence(); it must be
+    // exactly what classify() sums, or learned weights would not mean what they were fitted for
+    const std::string text = read_file(std::string(GAZETTE_SHARED_DIR) + "/examples/scraped-article-russia-china.txt");
+    const Xapian::Document doc = build("Russia and China", text);
+    const auto ev = classifier_->evidence(doc, "en");
+    ASSERT_EQ(ev.rules.size(), taxonomy_->topics().size());
+    EXPECT_GT(ev.length, 100.0);
+    std::vector<std::string> ids;
+    std::vector<double> thresholds, scores;
+    for (std::size_t t = 0; t < taxonomy_->topics().size(); ++t) {
+        const auto& def = taxonomy_->topics()[t];
+        ids.push_back(def.id);
+        thresholds.push_back(def.threshold);
+        double s = 0.0;
+        for (const auto& [rule, value] : ev.rules[t]) {
+            ASSERT_LT(rule, def.rules.size());
+            EXPECT_GT(value, 0.0);
+            EXPECT_LT(value, 2.2 + 1e-9); // saturation bound k1 + 1
+            s += def.rules[rule].weight * value;
+        }
+        scores.push_back(s);
+    }
+    const auto direct = classifier_->classify(doc, "en");
+    const auto rebuilt = gazette::select_topics(ids, thresholds, scores, ev.length);
+    ASSERT_EQ(ids_of(rebuilt), ids_of(direct));
+    for (std::size_t i = 0; i < direct.size(); ++i) {
+        EXPECT_DOUBLE_EQ(rebuilt[i].score, direct[i].score) << direct[i].id;
+    }
+}
+
+TEST_F(TopicsTest, SelectTopicsAppliesLengthFactorAndRelativeCutoff) {
+    const std::vector<std::string> ids = {"a", "b", "c"};
+    const std::vector<double> thresholds = {3.0, 3.0, 3.0};
+    // a brief (100 terms): thresholds are lowered, and a topic far below the best one is dropped
+    const double brief = gazette::topic_threshold_factor(100.0);
+    EXPECT_LT(brief, 1.0);
+    EXPECT_GE(brief, 0.6);
+    const auto short_doc = gazette::select_topics(ids, thresholds, {10.0, 2.9, 5.0}, 100.0);
+    EXPECT_EQ(ids_of(short_doc), (std::vector<std::string>{"a"})); // c: 5 < 0.6 x 10
+    // a long article (4000 terms): thresholds are raised, and every topic that passes is kept
+    EXPECT_GT(gazette::topic_threshold_factor(4000.0), 1.0);
+    const auto long_doc = gazette::select_topics(ids, thresholds, {10.0, 3.2, 5.0}, 4000.0);
+    EXPECT_EQ(ids_of(long_doc), (std::vector<std::string>{"a", "c"})); // b: 3.2 < 3 x factor
+}
+
 TEST_F(TopicsTest, UnknownLanguageFallsBackToDefault) {
     const auto doc = build("Oil climbs", "Crude oil prices rose after OPEC kept output cuts, traders said.");
     EXPECT_EQ(ids_of(classifier_->classify(doc, "xx")), ids_of(classifier_->classify(doc, "en")));
