@@ -191,6 +191,10 @@ void Session::release() noexcept {
 }
 
 void Session::post_response(std::uint64_t request_no, Response response) {
+    if (handler_thread_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+        guarded("response", [&] { on_response(request_no, std::move(response)); });
+        return;
+    }
     auto self = shared_from_this();
     state_->post_if_alive([&] {
         net::post(executor_, [self, request_no, r = std::move(response)]() mutable {
@@ -420,6 +424,7 @@ void Session::dispatch() {
     stream_->expires_never(); // no I/O while the handler works; each write re-arms
     auto responder =
         std::make_shared<ResponderState>(shared_from_this(), request_no_, request_id_, state_->log);
+    handler_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
     try {
         state_->handler(std::move(request), [responder](Response response) {
             responder->respond(std::move(response));
@@ -435,6 +440,7 @@ void Session::dispatch() {
         state_->log->error("handler threw a non-standard exception request_id={}", request_id_);
         responder->respond_internal_error();
     }
+    handler_thread_.store(std::thread::id{}, std::memory_order_relaxed);
 }
 
 // ---- plain responses -----------------------------------------------------------------------

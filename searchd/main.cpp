@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #ifndef GAZETTE_VERSION
 #define GAZETTE_VERSION "0.0.0"
@@ -124,7 +125,12 @@ int run(int argc, char** argv) {
     gazette::httpd::ServerOptions options;
     options.host = hp->first;
     options.port = hp->second;
-    options.io_threads = std::max<std::size_t>(config.searchd.io_threads, 1);
+    // /search runs on the I/O thread that owns the connection (thread-per-core), so there are
+    // as many I/O threads as search threads; the worker pool keeps the other index work.
+    const std::size_t search_threads = config.searchd.threads > 0
+                                           ? config.searchd.threads
+                                           : std::max(1U, std::thread::hardware_concurrency());
+    options.io_threads = std::max<std::size_t>({config.searchd.io_threads, search_threads, 1});
     options.max_body_bytes = config.limits.max_body_bytes_search;
     options.max_uri_bytes = config.limits.max_uri_bytes;
     options.max_header_bytes = config.limits.max_header_bytes;

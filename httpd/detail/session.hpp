@@ -20,10 +20,12 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace gazette::httpd::detail {
 
@@ -131,6 +133,11 @@ private:
     std::int64_t received_ns_ = 0;
     unsigned status_ = 0;
     std::size_t bytes_ = 0;
+
+    /// The thread running this session's handler call, while it runs: a response given by the
+    /// handler itself (on that thread, so on the strand) is written at once instead of being
+    /// posted, which would wake another I/O thread to run it.
+    std::atomic<std::thread::id> handler_thread_{};
 
     std::array<char, 4096> linger_buffer_{};
     std::size_t lingered_ = 0;

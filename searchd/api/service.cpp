@@ -175,17 +175,13 @@ void Service::search(httpd::Request&& request, httpd::Responder respond) {
         return respond(error_response(
             Error(ErrorCode::not_ready, "no index generation is live yet"), request.request_id));
     }
-    auto shared = std::make_shared<httpd::Responder>(std::move(respond));
-    const std::string rid = request.request_id;
-    const bool ok = engine_.submit_search(std::move(*parsed), [shared, rid](Result<SearchResult> r) {
-        if (!r) {
-            return (*shared)(error_response(r.error(), rid));
-        }
-        (*shared)(json_response(search_result_json(*r)));
-    });
-    if (!ok) {
-        (*shared)(error_response(overloaded(), rid));
+    // Thread-per-core: the I/O thread that owns the connection runs the search with its own
+    // Searcher and answers at once (no hand-off to a worker and back).
+    const Result<SearchResult> r = engine_.search_here(*parsed);
+    if (!r) {
+        return respond(error_response(r.error(), request.request_id));
     }
+    respond(json_response(search_result_json(*r)));
 }
 
 void Service::suggest(const httpd::Request& request, httpd::Responder respond) {

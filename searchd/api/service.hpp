@@ -1,9 +1,10 @@
 #pragma once
 /// searchd's request router: turns httpd::Requests into Engine calls and JSON responses.
 ///
-/// Cheap endpoints (/healthz, /readyz, /metrics, static files) are answered on the I/O
-/// thread; everything that touches the index is queued on the engine's workers, and a full
-/// queue is answered at once with 503 overloaded.
+/// Cheap endpoints (/healthz, /readyz, /metrics, static files) and /search (thread-per-core,
+/// Engine::search_here) are answered on the calling I/O thread; everything else that touches
+/// the index is queued on the engine's workers, and a full queue is answered at once with 503
+/// overloaded.
 
 #include "common/config.hpp"
 #include "httpd/server.hpp"

@@ -15,11 +15,15 @@
 #include <atomic>
 #include <filesystem>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace gazette::searchd {
 namespace {
 
 constexpr std::chrono::milliseconds kPollInterval{100};
+
+std::atomic<std::uint64_t> next_engine_id{0};
 
 std::size_t worker_count(const Config& config) {
     if (config.searchd.threads > 0) {
@@ -61,6 +65,26 @@ struct Engine::Impl {
     FacetColumnsCache facet_columns;
     std::unique_ptr<WorkerPool> pool;
     std::atomic<std::uint64_t> docs{0};
+    /// Distinguishes engines in the per-thread Searcher table (addresses can be reused).
+    const std::uint64_t id = next_engine_id.fetch_add(1) + 1;
+
+    SearchEnv env() {
+        return SearchEnv{&config, &analyzer, &watcher, taxonomy ? &*taxonomy : nullptr, &cache,
+                         &synonyms, &facet_columns};
+    }
+
+    /// The calling thread's Searcher for this engine. A thread that outlives an engine keeps
+    /// its stale entry (never used again: ids are not reused) until the thread ends.
+    Searcher& thread_searcher() {
+        thread_local std::vector<std::pair<std::uint64_t, std::unique_ptr<Searcher>>> searchers;
+        for (auto& [engine, searcher] : searchers) {
+            if (engine == id) {
+                return *searcher;
+            }
+        }
+        searchers.emplace_back(id, std::make_unique<Searcher>(env()));
+        return *searchers.back().second;
+    }
 
     explicit Impl(const Config& c)
         : config(c), analyzer(c.analysis), watcher(DataDir(c.data_dir), kPollInterval),
@@ -112,9 +136,7 @@ void Engine::start() {
     const std::size_t depth = impl_->config.limits.search_queue_depth > 0
                                   ? impl_->config.limits.search_queue_depth
                                   : 4 * threads;
-    SearchEnv env{&impl_->config, &impl_->analyzer, &impl_->watcher,
-                  impl_->taxonomy ? &*impl_->taxonomy : nullptr, &impl_->cache, &impl_->synonyms,
-                  &impl_->facet_columns};
+    const SearchEnv env = impl_->env();
     impl_->pool = std::make_unique<WorkerPool>(threads, depth,
                                                [env] { return std::make_unique<Searcher>(env); });
     logger("search")->info("search workers={} queue_depth={}", threads, depth);
@@ -131,6 +153,16 @@ bool Engine::submit_search(SearchRequest request, Callback<SearchResult> done) {
     return impl_->submit<SearchResult>(std::move(done), [this, request = std::move(request)](Searcher& s) {
         impl_->cache.invalidate_on_swap(impl_->watcher.sequence());
         return s.search(request);
+    });
+}
+
+Result<SearchResult> Engine::search_here(const SearchRequest& request) {
+    return guarded<SearchResult>([&] {
+        Searcher& s = impl_->thread_searcher();
+        impl_->cache.invalidate_on_swap(impl_->watcher.sequence());
+        Result<SearchResult> r = s.search(request);
+        impl_->docs.store(s.last_doc_count(), std::memory_order_relaxed);
+        return r;
     });
 }
 

@@ -39,6 +39,12 @@ public:
     using Callback = std::function<void(Result<T>)>;
 
     [[nodiscard]] bool submit_search(SearchRequest request, Callback<SearchResult> done);
+    /// Runs a search on the calling thread, with a Searcher owned by that thread (opened on
+    /// its first search, kept for the thread's life, reopened between requests like a
+    /// worker's). For the HTTP I/O threads: each runs its own searches (thread-per-core), which
+    /// saves the hand-off to a worker and back (two wake-ups and context switches per request).
+    /// Concurrency is bounded by the number of calling threads. Never throws.
+    [[nodiscard]] Result<SearchResult> search_here(const SearchRequest& request);
     [[nodiscard]] bool submit_article(std::string id, std::string generation,
                                       Callback<ArticleResult> done);
     [[nodiscard]] bool submit_stats(Callback<StatsResult> done);

@@ -9,35 +9,40 @@
 namespace gazette::searchd {
 namespace {
 
-std::vector<char32_t> code_points(std::string_view s) {
-    std::vector<char32_t> out;
+bool is_ascii(std::string_view s) noexcept {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (static_cast<unsigned char>(c) & 0x80U) == 0; });
+}
+
+/// Code points of `s` (a UTF-8 continuation byte does not start one): no decoding needed.
+std::size_t code_point_count(std::string_view s) noexcept {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+    }));
+}
+
+void decode(std::string_view s, std::vector<char32_t>& out) {
+    out.clear();
     for (Xapian::Utf8Iterator it(s.data(), s.size()); it != Xapian::Utf8Iterator(); ++it) {
         out.push_back(static_cast<char32_t>(*it));
     }
-    return out;
 }
 
-bool is_word_byte(char c) noexcept {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9');
-}
-
-bool is_operator(std::string_view w) noexcept {
-    return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR" || w == "ADJ";
-}
-
-} // namespace
-
-std::size_t edit_distance(std::string_view a_text, std::string_view b_text, std::size_t limit) {
-    const auto a = code_points(a_text);
-    const auto b = code_points(b_text);
-    const std::size_t n = a.size();
-    const std::size_t m = b.size();
+/// The OSA table over two sequences of symbols (bytes or code points). Rows are reused per
+/// thread: the dictionary scan calls this thousands of times per misspelt word, and
+/// allocating per call made the scan malloc-bound.
+template <class Symbol>
+std::size_t osa_distance(const Symbol* a, std::size_t n, const Symbol* b, std::size_t m,
+                         std::size_t limit) {
     if ((n > m ? n - m : m - n) > limit) {
         return limit + 1;
     }
-    // Three rows of the OSA table.
-    std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+    thread_local std::vector<std::size_t> prev2;
+    thread_local std::vector<std::size_t> prev;
+    thread_local std::vector<std::size_t> cur;
+    prev2.assign(m + 1, 0);
+    prev.resize(m + 1);
+    cur.resize(m + 1);
     for (std::size_t j = 0; j <= m; ++j) {
         prev[j] = j;
     }
@@ -60,6 +65,33 @@ std::size_t edit_distance(std::string_view a_text, std::string_view b_text, std:
         std::swap(prev, cur);
     }
     return std::min(prev[m], limit + 1);
+}
+
+bool is_word_byte(char c) noexcept {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9');
+}
+
+bool is_operator(std::string_view w) noexcept {
+    return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR" || w == "ADJ";
+}
+
+} // namespace
+
+std::size_t edit_distance(std::string_view a_text, std::string_view b_text, std::size_t limit) {
+    const std::size_t n = code_point_count(a_text);
+    const std::size_t m = code_point_count(b_text);
+    if ((n > m ? n - m : m - n) > limit) {
+        return limit + 1; // most dictionary terms stop here, before any table work
+    }
+    if (is_ascii(a_text) && is_ascii(b_text)) {
+        return osa_distance(a_text.data(), n, b_text.data(), m, limit);
+    }
+    thread_local std::vector<char32_t> a;
+    thread_local std::vector<char32_t> b;
+    decode(a_text, a);
+    decode(b_text, b);
+    return osa_distance(a.data(), a.size(), b.data(), b.size(), limit);
 }
 
 std::optional<std::string> suggest_spelling(const Xapian::Database& db, std::string_view q,
@@ -93,7 +125,7 @@ std::optional<std::string> suggest_spelling(const Xapian::Database& db, std::str
             out += word;
             continue;
         }
-        const std::size_t len = code_points(lower).size();
+        const std::size_t len = code_point_count(lower);
         const std::size_t limit = len <= 4 ? 1 : 2;
         // Candidates share the first code point (an ASCII letter or a UTF-8 sequence).
         std::size_t first_len = 1;

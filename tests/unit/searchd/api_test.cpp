@@ -11,6 +11,8 @@
 
 #include <fstream>
 #include <future>
+#include <thread>
+#include <optional>
 
 namespace gazette::searchd::api {
 namespace {
@@ -262,6 +264,46 @@ TEST_F(ServiceTest, OtherEndpoints) {
     auto page = call("GET", "/");
     EXPECT_EQ(page.status, 200U);
     EXPECT_NE(page.body.find("<form"), std::string::npos);
+}
+
+TEST_F(ServiceTest, SearchIsAnsweredOnTheCallingThread) {
+    // Thread-per-core: /search runs on the thread that calls the handler (the connection's
+    // I/O thread in searchd), so the responder has been called when handle() returns.
+    httpd::Request r;
+    r.method = "GET";
+    r.path = r.raw_path = r.target = "/search";
+    r.query = {{"q", "gas"}, {"facets", ""}, {"snippet", "0"}};
+    r.request_id = "inline";
+    std::optional<httpd::Response> got;
+    std::thread::id answered_on;
+    service_->handle(std::move(r), [&](httpd::Response resp) {
+        answered_on = std::this_thread::get_id();
+        got = std::move(resp);
+    });
+    ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(answered_on, std::this_thread::get_id());
+    EXPECT_EQ(got->status, 200U) << got->body;
+    EXPECT_NE(got->body.find("\"hits\""), std::string::npos);
+    // Each thread has its own Searcher: another thread gets the same answer.
+    std::string other_body;
+    std::thread t([&] {
+        SearchRequest req;
+        req.q = "gas";
+        req.facets.clear();
+        req.snippet_chars = 0;
+        auto res = engine_->search_here(req);
+        ASSERT_TRUE(res.has_value());
+        other_body = std::to_string(res->total.value);
+    });
+    t.join();
+    SearchRequest req;
+    req.q = "gas";
+    req.facets.clear();
+    req.snippet_chars = 0;
+    auto here = engine_->search_here(req);
+    ASSERT_TRUE(here.has_value());
+    EXPECT_EQ(other_body, std::to_string(here->total.value));
+    EXPECT_GT(here->total.value, 0U);
 }
 
 TEST(ServiceNotReady, ReadyzAndSearch503) {

@@ -50,6 +50,19 @@ TEST(Spelling, EditDistanceCountsCodePoints) {
     EXPECT_EQ(edit_distance("abc", "xyzw", 2), 3u); // limit + 1
 }
 
+TEST(Spelling, EditDistanceCountsCodePointsNotBytes) {
+    // Lengths are compared in code points before any table work: "é" is 2 bytes, 1 symbol.
+    EXPECT_EQ(edit_distance("résumé", "resume", 2), 2u);
+    EXPECT_EQ(edit_distance("ééé", "e", 1), 2u);         // 3 vs 1 code points: limit + 1
+    EXPECT_EQ(edit_distance("日本語", "日本", 1), 1u);
+    EXPECT_EQ(edit_distance("", "ab", 2), 2u);
+    EXPECT_EQ(edit_distance("ab", "", 1), 2u);           // limit + 1
+    // Reused per-thread rows: a long pair after a short one still computes from scratch.
+    EXPECT_EQ(edit_distance("ab", "ba", 2), 1u);
+    EXPECT_EQ(edit_distance("sanctions", "sanctoins", 2), 1u);
+    EXPECT_EQ(edit_distance("sanctions", "snactoins", 2), 2u);
+}
+
 TEST(Spelling, SuggestsFromTheTermDictionary) {
     TempDir dir;
     {
