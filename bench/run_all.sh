@@ -12,7 +12,8 @@ SIZES=("${@:-10k 100k}")
 mkdir -p "$OUT"
 
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGAZETTE_BUILD_TESTS=OFF -DGAZETTE_BUILD_BENCH=ON >/dev/null
-ninja -C "$BUILD" -j2 gazette-indexer gazette-searchd gazette_bench_index gazette_bench_load gazette_bench_micro
+ninja -C "$BUILD" -j2 gazette-indexer gazette-searchd gazette_bench_index gazette_bench_load gazette_bench_micro \
+  gazette_bench_facets
 
 count() { case "$1" in 10k) echo 10000;; 100k) echo 100000;; 1m) echo 1000000;; *) echo "$1";; esac; }
 
@@ -24,6 +25,8 @@ for s in "${SIZES[@]}"; do
   rm -rf "$OUT/load-$s"
   "$BUILD/bench/gazette_bench_load" --corpus "$c" --data-dir "$OUT/index-$s/gazette-data" \
       --work-dir "$OUT/load-$s" --seconds 10 | tee "$OUT/load-$s.txt"
+  "$BUILD/bench/facets/gazette_bench_facets" --corpus "$c" --data-dir "$OUT/index-$s/gazette-data" \
+      --rounds 5 | tee "$OUT/facets-$s.txt"
 done
 
 for real in usgov-press-2021-2022 wikipedia-en-sample; do

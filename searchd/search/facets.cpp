@@ -75,6 +75,23 @@ void FacetSpy::operator()(const Xapian::Document& doc, double /*wt*/) {
     }
 }
 
+std::optional<std::uint64_t> FacetSpy::count_matches(MatchSetEvaluator& evaluator, const Xapian::Query& query) {
+    if (!columns_) {
+        return std::nullopt;
+    }
+    const auto set = evaluator.evaluate(query);
+    if (!set) {
+        return std::nullopt;
+    }
+    // One field at a time: the loop touches one column's arrays and one counts array.
+    for (const FacetField f : fields_) {
+        columns_->count(f, *set, code_counts_[static_cast<std::size_t>(f)]);
+    }
+    const std::uint64_t n = set->count();
+    seen_ += n;
+    return n;
+}
+
 std::vector<FacetCount> FacetSpy::top(FacetField field, std::size_t size) const {
     const auto& counts = counts_[static_cast<std::size_t>(field)];
     std::vector<FacetCount> out;

@@ -4,11 +4,13 @@
 /// every matching document: call get_mset with checkatleast = db.get_doccount().
 
 #include "searchd/search/facet_columns.hpp"
+#include "searchd/search/match_set.hpp"
 #include "searchd/search/types.hpp"
 
 #include <xapian.h>
 
 #include <array>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,6 +31,14 @@ public:
     /// Counts from these columns (which must match the database being searched exactly)
     /// instead of reading each document's values. Call before the match.
     void use_columns(std::shared_ptr<const FacetColumns> columns);
+
+    /// Counts the documents `query` matches without running the matcher: the match set comes
+    /// from `evaluator` (posting lists into a bitmap) and each member costs an array increment
+    /// per field. Returns the number of matches, or nullopt (nothing counted) when there are
+    /// no columns or the query's shape needs the matcher (see match_set.hpp); the caller then
+    /// runs the match with this spy. The evaluator must be on the database the columns were
+    /// built from, at the same revision.
+    std::optional<std::uint64_t> count_matches(MatchSetEvaluator& evaluator, const Xapian::Query& query);
 
     /// Counts of one field (must be one of the constructor's), sorted by count desc then
     /// value asc, truncated to `size`. Empty values are not counted.

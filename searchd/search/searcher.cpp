@@ -10,6 +10,7 @@
 #include "searchd/search/cursor.hpp"
 #include "searchd/search/facets.hpp"
 #include "searchd/search/generation_watcher.hpp"
+#include "searchd/search/match_set.hpp"
 #include "searchd/search/query_builder.hpp"
 #include "searchd/search/result_cache.hpp"
 #include "searchd/search/snippet.hpp"
@@ -301,6 +302,14 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         columns = env.facet_columns->get(g.name, g.db.get_revision(), data_dir().generation_path(g.name));
         spy.use_columns(columns);
     }
+    // With columns, boolean-shaped queries are counted from a posting-list bitmap (exact, no
+    // matcher pass); other shapes fall back to the MatchSpy passes below.
+    MatchSetEvaluator match_sets(g.db, columns.get());
+    const bool use_match_sets = columns && env.facet_columns->match_sets();
+    std::optional<std::uint64_t> exact_matches;
+    if (use_match_sets) {
+        exact_matches = spy.count_matches(match_sets, feedback ? *feedback : plan->filtered);
+    }
     const auto window = static_cast<Xapian::doccount>(offset + request.limit);
     Xapian::MSet mset;
     Xapian::MSet counting; // the MSet whose estimates give `total`
@@ -322,14 +331,14 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
                                 static_cast<Xapian::doccount>(request.limit),
                                 std::max<Xapian::doccount>(window, 100));
-        counting = want_facets ? count_all(spy) : mset;
+        counting = want_facets && !exact_matches ? count_all(spy) : mset;
     } else {
         mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit), 0, nullptr,
                                 &*decider);
-        if (want_facets) {
+        if (want_facets && !exact_matches) {
             enquire.add_matchspy(&spy);
         }
-        counting = enquire.get_mset(0, 0, want_facets ? doccount : 100);
+        counting = enquire.get_mset(0, 0, want_facets && !exact_matches ? doccount : 100);
     }
     enquire.clear_matchspies();
 
@@ -341,6 +350,9 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     result.total.lower = counting.get_matches_lower_bound();
     result.total.upper = counting.get_matches_upper_bound();
     result.total.value = counting.get_matches_estimated();
+    if (exact_matches) {
+        result.total.lower = result.total.upper = result.total.value = *exact_matches;
+    }
     result.total.exact = result.total.lower == result.total.upper && !budget_hit;
 
     for (const FacetField f : request.facets) {
@@ -349,15 +361,17 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     // Disjunctive facets: a field with an active filter is counted without its own filter,
     // so the user sees what selecting another value of it would give.
     for (const auto& [field, query] : plan->disjunctive) {
-        Xapian::Enquire e(g.db);
-        e.set_query(query);
-        if (budget_s > 0) {
-            e.set_time_limit(budget_s);
-        }
         FacetSpy one({field});
         one.use_columns(columns);
-        e.add_matchspy(&one);
-        (void)e.get_mset(0, 0, doccount);
+        if (!use_match_sets || !one.count_matches(match_sets, query)) {
+            Xapian::Enquire e(g.db);
+            e.set_query(query);
+            if (budget_s > 0) {
+                e.set_time_limit(budget_s);
+            }
+            e.add_matchspy(&one);
+            (void)e.get_mset(0, 0, doccount);
+        }
         for (auto& fr : result.facets) {
             if (fr.field == field) {
                 fr.values = one.top(field, request.facet_size);
