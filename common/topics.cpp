@@ -264,37 +264,26 @@ DocTerms read_doc_terms(const Model& model, const Xapian::Document& doc) {
     d.wdf.assign(model.terms.size(), 0);
     d.positions.resize(model.terms.size());
     Xapian::termcount topic_terms = 0;
-    bool topics_counted = false;
-    Xapian::TermIterator it = doc.termlist_begin();
-    const Xapian::TermIterator end = doc.termlist_end();
-    // Counts XTOPIC terms with the same forward-only iterator, in sorted position.
-    auto count_topic_terms = [&] {
-        topics_counted = true;
-        it.skip_to(std::string(kTopicTermPrefix));
-        while (it != end) {
-            const std::string t = *it;
-            if (t.compare(0, kTopicTermPrefix.size(), kTopicTermPrefix) != 0) {
-                break;
+    // Walk the document's terms and look each one up in the model's sorted table: a learned
+    // taxonomy has thousands of rule terms and a news brief only dozens of terms, so this is
+    // O(doc terms x log(model terms)) where skipping through the document once per model term
+    // cost O(model terms) per document.
+    auto from = model.terms.begin();
+    for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+        const std::string term = *it;
+        const bool topic_term = term.compare(0, kTopicTermPrefix.size(), kTopicTermPrefix) == 0;
+        topic_terms += topic_term ? 1 : 0;
+        from = std::lower_bound(from, model.terms.end(), term);
+        if (from == model.terms.end()) {
+            if (!topic_term && term > kTopicTermPrefix) {
+                break; // nothing left to match, and the (contiguous) topic terms are behind us
             }
-            ++topic_terms;
-            ++it;
-        }
-    };
-    for (std::size_t i = 0; i < model.terms.size() && it != end; ++i) {
-        const std::string& want = model.terms[i];
-        if (!topics_counted && want > kTopicTermPrefix) {
-            count_topic_terms();
-            if (it == end) {
-                break;
-            }
-        }
-        it.skip_to(want);
-        if (it == end) {
-            break;
-        }
-        if (*it != want) {
             continue;
         }
+        if (*from != term) {
+            continue;
+        }
+        const auto i = static_cast<std::size_t>(from - model.terms.begin());
         // Boolean (filter) terms have wdf 0 but are present: count them once.
         d.wdf[i] = std::max<Xapian::termcount>(it.get_wdf(), 1);
         if (model.positional[i]) {
@@ -302,9 +291,6 @@ DocTerms read_doc_terms(const Model& model, const Xapian::Document& doc) {
                 d.positions[i].push_back(*p);
             }
         }
-    }
-    if (!topics_counted && it != end) {
-        count_topic_terms();
     }
     const Xapian::termcount total = doc.termlist_count();
     d.length = static_cast<double>(total > topic_terms ? total - topic_terms : 0);

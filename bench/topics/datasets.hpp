@@ -76,16 +76,23 @@ inline bool any_label_matches(const std::vector<std::string>& labels, const std:
                        [&](const std::string& l) { return label_matches(l, wanted, prefix); });
 }
 
-/// Deterministic split: FNV-1a 64 of the document id, even -> tuning half (0), odd ->
-/// held-out half (1). Rules and thresholds are tuned on half 0 only; half 1 is the headline.
-inline int half_of(std::string_view id) {
+/// FNV-1a 64 of a document id: the split below depends only on the id.
+inline std::uint64_t id_hash(std::string_view id) {
     std::uint64_t h = 1469598103934665603ULL;
     for (char c : id) {
         h ^= static_cast<unsigned char>(c);
         h *= 1099511628211ULL;
     }
-    return static_cast<int>(h & 1U);
+    return h;
 }
+
+/// Deterministic split: even hash -> tuning half (0), odd -> held-out half (1). Rules and
+/// thresholds are tuned on half 0 only; half 1 is the headline.
+inline int half_of(std::string_view id) { return static_cast<int>(id_hash(id) & 1U); }
+
+/// Inner split of the tuning half for the trainer's --cv mode (bit 1 of the same hash): fold 0
+/// trains, fold 1 validates, so training settings can be compared without the held-out half.
+inline int fold_of(std::string_view id) { return static_cast<int>((id_hash(id) >> 1U) & 1U); }
 
 /// Calls `fn(article, labels)` for every document of a corpus.jsonl (id, title, body, topics);
 /// documents without an id get their 1-based line number. Returns false if the file is unreadable.

@@ -14,7 +14,12 @@
 /// maximise the mean tuning macro-F1 with unrelated false positives under 3 %.
 ///
 /// Usage: gazette_topics_train [--data DIR] [--topics IN] [--out OUT] [--max-rules N]
-///                             [--candidates N] [--l2 X] [--l1 X] [--limit N]
+///                             [--candidates N] [--l2 X] [--l1 X] [--limit N] [--cv 1]
+///                             [--collection-weight NAME=X]...
+/// --collection-weight: every collection weighs the same in each topic's fit unless changed here.
+/// --cv 1: train on fold 0 of the tuning half only and also report fold 1 (validation), to
+/// compare training settings on data the fit has not seen (tb::fold_of); the held-out half stays
+/// untouched either way.
 /// Held-out halves are never read.
 
 #include "common/analyzer.hpp"
@@ -122,6 +127,7 @@ int target(const std::string& topic, const std::string& ds, const std::vector<st
 
 struct Doc {
     int dataset = 0;
+    int fold = 0; ///< tb::fold_of: in --cv mode only fold 0 is trained on and fold 1 validates
     std::vector<std::string> labels;
     gazette::TopicEvidence ev;
 };
@@ -173,7 +179,9 @@ struct Eval {
 
 class Trainer {
 public:
-    Trainer(const std::vector<tb::DatasetMap>& maps, const std::vector<Doc>& docs) : maps_(maps), docs_(docs) {}
+    /// `fold` >= 0: only documents of that fold are evaluated.
+    Trainer(const std::vector<tb::DatasetMap>& maps, const std::vector<Doc>& docs, int fold = -1)
+        : maps_(maps), docs_(docs), fold_(fold) {}
 
     /// Tuning figures of a taxonomy given as ids / thresholds / weights over the rules of `docs_`' evidence.
     Eval evaluate(const std::vector<std::string>& ids, const std::vector<double>& thresholds,
@@ -186,6 +194,9 @@ public:
         }
         std::vector<double> scores(ids.size());
         for (const Doc& doc : docs_) {
+            if (fold_ >= 0 && doc.fold != fold_) {
+                continue;
+            }
             for (std::size_t t = 0; t < ids.size(); ++t) {
                 double s = 0.0;
                 for (const auto& [r, v] : doc.ev.rules[t]) {
@@ -242,6 +253,7 @@ public:
 private:
     const std::vector<tb::DatasetMap>& maps_;
     const std::vector<Doc>& docs_;
+    int fold_ = -1;
 };
 
 /// Weighted L2/L1 logistic regression on (evidence, -length factor) by full-batch Adam with a
@@ -296,7 +308,7 @@ void fit_topic(const std::vector<Doc>& docs, std::size_t topic, const std::vecto
 
 int usage() {
     std::cerr << "usage: gazette_topics_train [--data DIR] [--topics IN] [--out OUT] [--max-rules N] "
-                 "[--candidates N] [--l2 X] [--l1 X] [--limit N]\n";
+                 "[--candidates N] [--l2 X] [--l1 X] [--limit N] [--cv 1] [--collection-weight NAME=X]...\n";
     return 2;
 }
 
@@ -306,10 +318,12 @@ int main(int argc, char** argv) {
     std::string data_dir = std::string(GAZETTE_SHARED_DIR) + "/data";
     std::string topics_in = std::string(GAZETTE_SOURCE_DIR) + "/config/topics.toml";
     std::string topics_out;
-    std::size_t max_rules = 150;
-    std::size_t n_candidates = 400;
-    double l2 = 1e-4, l1 = 3e-4;
+    std::size_t max_rules = 1000;
+    std::size_t n_candidates = 3000;
+    double l2 = 3e-3, l1 = 3e-4; // chosen with --cv 1 (bench/topics/README.md)
     long limit = -1;
+    bool cv = false;
+    std::map<std::string, double> collection_weight; // relative weight of a collection in every fit
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (i + 1 >= argc) {
@@ -332,6 +346,14 @@ int main(int argc, char** argv) {
             l1 = std::stod(v);
         } else if (a == "--limit") {
             limit = std::stol(v);
+        } else if (a == "--collection-weight") {
+            const std::size_t eq = v.find('=');
+            if (eq == std::string::npos) {
+                return usage();
+            }
+            collection_weight[v.substr(0, eq)] = std::stod(v.substr(eq + 1));
+        } else if (a == "--cv") {
+            cv = v == "1";
         } else {
             return usage();
         }
@@ -353,6 +375,12 @@ int main(int argc, char** argv) {
         return 1;
     }
     const auto maps = tb::mappings();
+    for (const auto& [name, _] : collection_weight) {
+        if (std::none_of(maps.begin(), maps.end(), [&](const tb::DatasetMap& m) { return m.name == name; })) {
+            std::cerr << "--collection-weight: unknown collection " << name << "\n";
+            return 2;
+        }
+    }
     Xapian::TermGenerator tg = analyzer.make_term_generator("en");
     Xapian::Stem stem = analyzer.stemmer("en");
 
@@ -370,6 +398,7 @@ int main(int argc, char** argv) {
             }
             Doc doc;
             doc.dataset = static_cast<int>(d);
+            doc.fold = tb::fold_of(a.id);
             doc.labels = labels;
             Xapian::Document x = analyzer.build_document(a, tg);
             std::vector<std::pair<std::string, bool>> words;
@@ -411,12 +440,14 @@ int main(int argc, char** argv) {
     std::vector<std::vector<int>> targets;
     std::vector<std::vector<double>> sample_weights;
     std::vector<std::size_t> original_rule_count;
+    std::vector<std::string> learned;
     for (const auto& id : kLearned) {
         auto it = std::find_if(work_topics.begin(), work_topics.end(), [&](const gazette::TopicDef& t) { return t.id == id; });
         if (it == work_topics.end()) {
-            std::cerr << "taxonomy has no topic " << id << "\n";
-            return 1;
+            std::cerr << "taxonomy has no topic " << id << ": not learned\n";
+            continue;
         }
+        learned.push_back(id);
         const std::size_t ti = static_cast<std::size_t>(it - work_topics.begin());
         learned_index.push_back(ti);
         original_rule_count.push_back(it->rules.size());
@@ -425,7 +456,8 @@ int main(int argc, char** argv) {
         std::vector<int> y(docs.size(), 0);
         std::vector<double> pos(maps.size(), 0), neg(maps.size(), 0);
         for (std::size_t i = 0; i < docs.size(); ++i) {
-            y[i] = target(id, maps[static_cast<std::size_t>(docs[i].dataset)].name, docs[i].labels);
+            y[i] = cv && docs[i].fold != 0 ? 0
+                                           : target(id, maps[static_cast<std::size_t>(docs[i].dataset)].name, docs[i].labels);
             (y[i] > 0 ? pos : neg)[static_cast<std::size_t>(docs[i].dataset)] += y[i] != 0 ? 1.0 : 0.0;
         }
         std::vector<double> sw(docs.size(), 0.0);
@@ -436,7 +468,8 @@ int main(int argc, char** argv) {
             }
             const double n = pos[d] + neg[d];
             const double balance = pos[d] > 0 && neg[d] > 0 ? std::sqrt(neg[d] / pos[d]) : 1.0;
-            sw[i] = (y[i] > 0 ? balance : 1.0) / n;
+            const auto cw = collection_weight.find(maps[d].name);
+            sw[i] = (y[i] > 0 ? balance : 1.0) / n * (cw != collection_weight.end() ? cw->second : 1.0);
         }
         // word statistics (weighted like the samples)
         std::unordered_map<std::string, double> wpos, wneg;
@@ -582,10 +615,11 @@ int main(int argc, char** argv) {
         }
         weights.push_back(std::move(w));
     }
-    Trainer trainer(maps, docs);
-    auto report = [&](const char* what) {
-        const Eval e = trainer.evaluate(ids, thresholds, weights);
-        std::fprintf(stderr, "%s: tuning macro-F1", what);
+    Trainer trainer(maps, docs, cv ? 0 : -1);
+    Trainer validation(maps, docs, 1);
+    auto report_one = [&](const Trainer& tr, const std::string& what) {
+        const Eval e = tr.evaluate(ids, thresholds, weights);
+        std::fprintf(stderr, "%s: tuning macro-F1", what.c_str());
         for (std::size_t d = 0; d < maps.size(); ++d) {
             std::fprintf(stderr, " %s %.3f (", maps[d].name.c_str(), e.macro[d]);
             for (std::size_t c = 0; c < e.cls[d].size(); ++c) {
@@ -596,10 +630,18 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, " objective %.4f\n", e.objective);
         return e;
     };
+    auto report = [&](const char* what) {
+        if (cv) {
+            report_one(trainer, std::string(what) + " [cv train fold]");
+            report_one(validation, std::string(what) + " [cv VALIDATION fold]");
+        } else {
+            report_one(trainer, what);
+        }
+    };
     report("current taxonomy");
 
     // ---- fit: L1 selection, cap, refit ----------------------------------------------------------
-    for (std::size_t k = 0; k < kLearned.size(); ++k) {
+    for (std::size_t k = 0; k < learned.size(); ++k) {
         const std::size_t ti = learned_index[k];
         std::vector<double>& w = weights[ti];
         std::vector<bool> l1_on(w.size(), true);
@@ -644,7 +686,7 @@ int main(int argc, char** argv) {
             x = std::round(x * scale * 1000.0) / 1000.0;
         }
         thresholds[ti] = 3.0;
-        std::fprintf(stderr, "fitted %s: %zu rules kept\n", kLearned[k].c_str(), std::min(rank.size(), max_rules));
+        std::fprintf(stderr, "fitted %s: %zu rules kept\n", learned[k].c_str(), std::min(rank.size(), max_rules));
     }
     report("fitted");
 
@@ -670,7 +712,7 @@ int main(int argc, char** argv) {
 
     // ---- write back: learned topics' blocks replaced, everything else kept verbatim ------------
     std::string out = original_text;
-    for (std::size_t k = 0; k < kLearned.size(); ++k) {
+    for (std::size_t k = 0; k < learned.size(); ++k) {
         const std::size_t ti = learned_index[k];
         gazette::TopicDef t = work_topics[ti];
         t.threshold = thresholds[ti];
@@ -724,8 +766,8 @@ int main(int argc, char** argv) {
         command += std::string(" ") + argv[i];
     }
     std::string learned_list;
-    for (std::size_t k = 0; k < kLearned.size(); ++k) {
-        learned_list += (k ? ", " : "") + kLearned[k];
+    for (std::size_t k = 0; k < learned.size(); ++k) {
+        learned_list += (k ? ", " : "") + learned[k];
     }
     const std::string note = note_begin + " ------------------------------------------------------------------\n"
         "# The rules, weights and thresholds of " + learned_list + " are LEARNED:\n"

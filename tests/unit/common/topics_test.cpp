@@ -276,6 +276,32 @@ TEST_F(TopicsTest, StoredDocumentClassifiesLikeFreshOne) {
     }
 }
 
+TEST_F(TopicsTest, SmallTaxonomyIgnoresTopicTermsInLength) {
+    // the classifier stops reading a document once the taxonomy's (sorted) terms are used up;
+    // the document's topic terms must still all be left out of its length. The only rule term
+    // here ("Len") sorts before the XTOPIC terms, so the taxonomy runs out before them.
+    auto tax = Taxonomy::parse("[[topic]]\nid = \"orchard\"\nthreshold = 0.1\n"
+                               "rules = [{query = \"lang:en\", weight = 1.0}]\n",
+                               *analyzer_);
+    ASSERT_TRUE(tax.has_value()) << tax.error().message;
+    const TopicClassifier small(*tax, *analyzer_);
+    Article a;
+    a.id = "o1";
+    a.title = "Apples";
+    a.body = "Apples, pears and plums from the valley orchards, picked by hand in zesty weather.";
+    a.lang = "en";
+    Xapian::TermGenerator tg = analyzer_->make_term_generator("en");
+    Xapian::Document doc = analyzer_->build_document(a, tg);
+    const auto before = small.classify(doc, "en");
+    ASSERT_EQ(ids_of(before), (std::vector<std::string>{"orchard"}));
+    a.topics = small.merge({"editorial", "farming"}, before);
+    analyzer_->retopic_document(doc, a);
+    const auto after = small.classify(doc, "en");
+    ASSERT_EQ(ids_of(after), ids_of(before));
+    EXPECT_DOUBLE_EQ(after.front().score, before.front().score);
+    EXPECT_DOUBLE_EQ(small.evidence(doc, "en").length, small.evidence(analyzer_->build_document(a, tg), "en").length);
+}
+
 TEST_F(TopicsTest, EvidenceReproducesClassifyScores) {
     // the trainer (bench/topics/topics_train.cpp) learns weights from evidence(); it must be
     // exactly what classify() sums, or learned weights would not mean what they were fitted for
