@@ -4,6 +4,7 @@
 /// prints.
 
 #include "common/config.hpp"
+#include "indexer/jobs/index_job.hpp"
 
 #include <string>
 #include <vector>
@@ -30,7 +31,7 @@ struct ServeOptions {
 /// Config file, then environment, then flags; then validation.
 [[nodiscard]] Result<Config> load_effective_config(const CommonOptions& options);
 
-int command_index(const Config& config, const std::vector<std::string>& paths);
+int command_index(const Config& config, const std::vector<std::string>& paths, BulkMode bulk);
 int command_reindex(const Config& config, const ReindexOptions& options);
 int command_retag(const Config& config);
 int command_serve(const Config& config, const ServeOptions& options);

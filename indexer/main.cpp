@@ -28,6 +28,14 @@ int main(int argc, char** argv) {
     auto* index = app.add_subcommand("index", "index files or folders into the live generation");
     add_common(index);
     index->add_option("paths", paths, "files or folders (.jsonl .ndjson .json .html .htm .txt .md)")->required();
+    bool bulk = false;
+    bool no_bulk = false;
+    auto* bulk_flag = index->add_flag("--bulk", bulk,
+                                      "archive everything, then build a new generation with parallel shards "
+                                      "(default when the data dir has no live generation and the input has "
+                                      "20,000+ articles)");
+    index->add_flag("--no-bulk", no_bulk, "always add to the live generation through the single writer")
+        ->excludes(bulk_flag);
 
     indexer::ReindexOptions reindex_opts;
     auto* reindex = app.add_subcommand("reindex", "build a new generation from the archive, verify, swap in");
@@ -75,7 +83,10 @@ int main(int argc, char** argv) {
     init_logging(config->log_level);
     try {
         if (*index) {
-            return indexer::command_index(*config, paths);
+            return indexer::command_index(*config, paths,
+                                          bulk      ? indexer::BulkMode::always
+                                          : no_bulk ? indexer::BulkMode::never
+                                                    : indexer::BulkMode::automatic);
         }
         if (*reindex) {
             return indexer::command_reindex(*config, reindex_opts);

@@ -2,6 +2,7 @@
 
 #include "common/logging.hpp"
 #include "indexer/ingest.hpp"
+#include "indexer/jobs/reindex_job.hpp"
 #include "indexer/readers/reader.hpp"
 
 #include <fmt/format.h>
@@ -9,7 +10,9 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <future>
+#include <stdexcept>
 
 namespace fs = std::filesystem;
 
@@ -61,29 +64,106 @@ std::uint64_t estimate_articles(const fs::path& file) {
     return std::max<std::uint64_t>(lines, 1);
 }
 
+/// Reads every file, dead-letters rejected articles and hands valid ones to `sink` in order.
+void read_articles(WriterContext& ctx, const std::vector<fs::path>& files, IndexSummary& summary,
+                   Progress& progress, const std::function<void(ArchiveRecord&&)>& sink) {
+    ReaderOptions options;
+    options.extra_patterns = ctx.config().indexer.boilerplate_patterns;
+    Reader reader(options);
+    auto log = logger("index");
+    for (const auto& file : files) {
+        std::error_code ec;
+        summary.bytes += fs::is_regular_file(file, ec) ? fs::file_size(file, ec) : 0;
+        reader.read_file(file, [&](ParsedItem&& item) {
+            if (!item.article) {
+                ++summary.rejected;
+                const auto where = item.where.to_string();
+                const auto dl = ctx.dead_letter().write(item.where, item.id, item.article.error());
+                log->warn("rejected {}{}: {} ({})", where, item.id.empty() ? "" : fmt::format(" id={}", item.id),
+                          item.article.error().message, dl.filename().string());
+                progress.advance(1, 1);
+                return;
+            }
+            ArchiveRecord r;
+            r.op = ArchiveRecord::Op::upsert;
+            r.id = item.article->id;
+            r.article = std::move(*item.article);
+            sink(std::move(r));
+        });
+    }
+}
+
+/// Bulk import: archive everything (durable), then one sharded build of the whole archive.
+void run_bulk_import(WriterContext& ctx, const std::vector<fs::path>& files, std::uint64_t total,
+                     std::FILE* progress_out, IndexSummary& summary) {
+    summary.bulk = true;
+    const std::size_t batch_size = std::max<std::size_t>(1000, ctx.config().indexer.batch_size);
+    std::size_t archived = 0;
+    {
+        Progress progress("archive", total, progress_out);
+        std::vector<ArchiveRecord> batch;
+        auto flush = [&] {
+            if (!batch.empty()) {
+                ctx.archive().append(batch);
+                progress.advance(batch.size());
+                archived += batch.size();
+                batch.clear();
+            }
+        };
+        read_articles(ctx, files, summary, progress, [&](ArchiveRecord&& r) {
+            batch.push_back(std::move(r));
+            if (batch.size() >= batch_size) {
+                flush();
+            }
+        });
+        flush();
+        progress.finish();
+    }
+    Progress progress("build", 0, progress_out);
+    ReindexJobOptions options;
+    // The new articles are meant to change rankings: the reindex diff bound guards analyser
+    // changes, not imports.
+    options.force = true;
+    const std::atomic<bool> never_cancelled{false};
+    auto built = run_reindex(ctx, options, progress, never_cancelled);
+    progress.finish();
+    if (!built) {
+        throw std::runtime_error(fmt::format("{} articles are archived, but building the generation failed: {}; "
+                                             "run `gazette-indexer reindex` to build them",
+                                             archived, built.error().message));
+    }
+    summary.generation = built->generation;
+    summary.indexed = archived;
+    logger("index")->info("bulk import: {} articles archived, generation {} built by {} shard builders "
+                          "(build {:.1f}s, merge {:.1f}s) and published",
+                          archived, built->generation, built->shards, built->build_seconds, built->merge_seconds);
+}
+
 } // namespace
 
-IndexSummary run_index(WriterContext& ctx, const std::vector<fs::path>& paths, std::FILE* progress_out) {
+IndexSummary run_index(WriterContext& ctx, const std::vector<fs::path>& paths, std::FILE* progress_out,
+                       BulkMode bulk) {
     const auto start = std::chrono::steady_clock::now();
     IndexSummary summary;
-    summary.generation = ensure_live_generation(ctx);
-    IndexWriter writer(ctx.data_dir().generation_path(summary.generation), false);
-    ParallelBuilder pool(ctx.builder(), ctx.threads());
-    const std::size_t batch_size = std::max<std::size_t>(1, ctx.config().indexer.batch_size);
-    summary.replayed = replay_archive(ctx, writer, pool, batch_size, nullptr);
-
     const auto files = expand_paths(paths);
     summary.files = files.size();
     std::uint64_t total = 0;
     for (const auto& f : files) {
         total += estimate_articles(f);
     }
-    Progress progress("index", total, progress_out);
+    const bool fresh = !ctx.data_dir().live_generation().has_value();
+    if (bulk == BulkMode::always || (bulk == BulkMode::automatic && fresh && total >= kBulkImportMin)) {
+        run_bulk_import(ctx, files, total, progress_out, summary);
+        summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return summary;
+    }
 
-    ReaderOptions options;
-    options.extra_patterns = ctx.config().indexer.boilerplate_patterns;
-    Reader reader(options);
-    auto log = logger("index");
+    summary.generation = ensure_live_generation(ctx);
+    IndexWriter writer(ctx.data_dir().generation_path(summary.generation), false);
+    ParallelBuilder pool(ctx.builder(), ctx.threads());
+    const std::size_t batch_size = std::max<std::size_t>(1, ctx.config().indexer.batch_size);
+    summary.replayed = replay_archive(ctx, writer, pool, batch_size, nullptr);
+    Progress progress("index", total, progress_out);
 
     std::vector<ArchiveRecord> batch;
     // The writer stores batch k on its own thread while the pool analyses batch k+1: analysis
@@ -116,29 +196,12 @@ IndexSummary run_index(WriterContext& ctx, const std::vector<fs::path>& paths, s
             progress.advance(writing_batch.records.size());
         });
     };
-    for (const auto& file : files) {
-        std::error_code ec;
-        summary.bytes += fs::is_regular_file(file, ec) ? fs::file_size(file, ec) : 0;
-        reader.read_file(file, [&](ParsedItem&& item) {
-            if (!item.article) {
-                ++summary.rejected;
-                const auto where = item.where.to_string();
-                const auto dl = ctx.dead_letter().write(item.where, item.id, item.article.error());
-                log->warn("rejected {}{}: {} ({})", where, item.id.empty() ? "" : fmt::format(" id={}", item.id),
-                          item.article.error().message, dl.filename().string());
-                progress.advance(1, 1);
-                return;
-            }
-            ArchiveRecord r;
-            r.op = ArchiveRecord::Op::upsert;
-            r.id = item.article->id;
-            r.article = std::move(*item.article);
-            batch.push_back(std::move(r));
-            if (batch.size() >= batch_size) {
-                flush();
-            }
-        });
-    }
+    read_articles(ctx, files, summary, progress, [&](ArchiveRecord&& r) {
+        batch.push_back(std::move(r));
+        if (batch.size() >= batch_size) {
+            flush();
+        }
+    });
     flush();
     finish_write();
     progress.finish();

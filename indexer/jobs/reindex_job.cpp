@@ -51,11 +51,14 @@ Result<ReindexSummary> run_reindex(WriterContext& ctx, const ReindexJobOptions& 
                 throw_if_cancelled(cancel);
             });
         };
-        ShardedBuildOptions build_options;
-        build_options.shards = ctx.threads();
+        ShardedBuildOptions build_options = options.build;
+        if (build_options.shards == 0) {
+            build_options.shards = ctx.threads();
+        }
         const auto stats = build_sharded(ctx.builder(), source, work / "shards", work / "merged", build_options,
                                          progress, cancel);
         summary.shards = stats.shards;
+        summary.runs = stats.runs;
         summary.build_seconds = stats.build_seconds;
         summary.merge_seconds = stats.merge_seconds;
         throw_if_cancelled(cancel);

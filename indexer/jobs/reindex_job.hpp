@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "indexer/jobs/job_control.hpp"
 #include "indexer/jobs/ranking_diff.hpp"
+#include "indexer/jobs/sharded_build.hpp"
 #include "indexer/progress.hpp"
 #include "indexer/writer_context.hpp"
 
@@ -21,6 +22,8 @@ struct ReindexJobOptions {
     bool force = false;         ///< publish even when the ranking diff exceeds the bound
     bool no_swap = false;       ///< build and verify, leave the live generation
     ExclusiveSection exclusive; ///< see job_control.hpp; empty in the CLI
+    /// Shard build tuning (benchmarks, tests). `build.shards` 0 means indexer.threads.
+    ShardedBuildOptions build{.shards = 0};
 };
 
 struct ReindexSummary {
@@ -32,6 +35,7 @@ struct ReindexSummary {
     std::size_t caught_up = 0;       ///< archive records applied after the scan
     std::uint64_t archive_seq = 0;   ///< archive sequence number the generation reflects
     std::size_t shards = 0;
+    std::size_t runs = 0;            ///< shard runs merged into the generation
     double build_seconds = 0;        ///< parallel analysis and shard writes
     double merge_seconds = 0;        ///< shard merge (compact)
     double seconds = 0;              ///< whole job

@@ -11,6 +11,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -76,31 +77,56 @@ private:
     bool closed_ = false;
 };
 
-/// One shard builder: owns its TermGenerator and database for its whole life.
-void run_shard(const DocumentBuilder& builder, BatchQueue& queue, const fs::path& path,
-               const ShardedBuildOptions& options, Progress& progress) {
+/// Bytes of article text a document's postings come from (what a run's memory grows with).
+std::size_t text_bytes(const Article& a) {
+    std::size_t n = a.title.size() + a.body.size();
+    for (const auto& h : a.headings) {
+        n += h.size();
+    }
+    return n;
+}
+
+/// One shard builder: owns its TermGenerator for its whole life and writes runs
+/// `dir`/run-0, run-1, ... Returns the paths of the runs it wrote (none when it got no work).
+std::vector<fs::path> run_shard(const DocumentBuilder& builder, BatchQueue& queue, const fs::path& dir,
+                                const ShardedBuildOptions& options, Progress& progress) {
     Xapian::TermGenerator tg = builder.analyzer().make_term_generator(builder.analyzer().config().default_language);
-    // No fsync: this database is scratch until the merged result is fsynced and installed.
-    Xapian::WritableDatabase db(path.string(), Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_BACKEND_GLASS);
-    // An unflushed transaction suppresses Xapian's automatic flush every 10k documents, so
-    // the shard commits only every `commit_every` documents (fewer, larger postlist merges).
-    db.begin_transaction(false);
-    std::size_t pending = 0;
+    std::vector<fs::path> runs;
+    std::optional<Xapian::WritableDatabase> db;
+    std::size_t run_docs = 0;
+    std::size_t run_bytes = 0;
+    auto finish_run = [&] {
+        if (db) {
+            db->commit_transaction();
+            db->close();
+            db.reset();
+        }
+    };
     Batch batch;
     while (queue.pop(batch)) {
         for (auto& article : batch) {
-            db.add_document(builder.build(article, tg));
+            if (!db) {
+                runs.push_back(dir / fmt::format("run-{}", runs.size()));
+                // Scratch until the merged result is fsynced and installed: no fsync, and
+                // in-place block writes (a crash leaves a run unusable, and it is discarded).
+                db.emplace(runs.back().string(),
+                           Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS | Xapian::DB_BACKEND_GLASS);
+                // An open transaction suppresses Xapian's automatic flush every 10k documents,
+                // so the run is written by exactly one flush into an empty database.
+                db->begin_transaction(false);
+                run_docs = 0;
+                run_bytes = 0;
+            }
+            run_bytes += text_bytes(article);
+            db->add_document(builder.build(article, tg));
+            if (++run_docs >= options.run_documents || run_bytes >= options.run_text_bytes) {
+                finish_run();
+            }
         }
-        pending += batch.size();
         progress.advance(batch.size());
-        if (pending >= options.commit_every) {
-            db.commit_transaction();
-            db.begin_transaction(false);
-            pending = 0;
-        }
     }
-    db.commit_transaction();
-    db.close();
+    finish_run();
+    return runs;
 }
 
 } // namespace
@@ -114,10 +140,12 @@ ShardedBuildStats build_sharded(const DocumentBuilder& builder, const RecordSour
 
     std::atomic<bool> aborted{false};
     std::vector<std::unique_ptr<BatchQueue>> queues;
-    std::vector<fs::path> shard_paths;
+    std::vector<fs::path> shard_dirs;
+    std::vector<std::vector<fs::path>> shard_runs(k);
     for (std::size_t i = 0; i < k; ++i) {
         queues.push_back(std::make_unique<BatchQueue>(std::max<std::size_t>(1, options.queue_batches), aborted));
-        shard_paths.push_back(work_dir / fmt::format("shard-{}", i));
+        shard_dirs.push_back(work_dir / fmt::format("shard-{}", i));
+        fs::create_directories(shard_dirs.back());
     }
     std::mutex error_mutex;
     std::exception_ptr first_error;
@@ -139,7 +167,7 @@ ShardedBuildStats build_sharded(const DocumentBuilder& builder, const RecordSour
     for (std::size_t i = 0; i < k; ++i) {
         workers.emplace_back([&, i] {
             try {
-                run_shard(builder, *queues[i], shard_paths[i], options, progress);
+                shard_runs[i] = run_shard(builder, *queues[i], shard_dirs[i], options, progress);
             } catch (...) {
                 fail(std::current_exception());
             }
@@ -191,13 +219,22 @@ ShardedBuildStats build_sharded(const DocumentBuilder& builder, const RecordSour
     stats.shards = k;
     const auto built = std::chrono::steady_clock::now();
     stats.build_seconds = std::chrono::duration<double>(built - start).count();
-    {
+    std::vector<fs::path> runs;
+    for (auto& r : shard_runs) {
+        runs.insert(runs.end(), r.begin(), r.end());
+    }
+    stats.runs = runs.size();
+    if (runs.empty()) {
+        Xapian::WritableDatabase(out.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS).commit();
+    } else {
         Xapian::Database combined;
-        for (const auto& p : shard_paths) {
+        for (const auto& p : runs) {
             combined.add_database(Xapian::Database(p.string()));
         }
-        // Multipass merges postlists in a tree, which is faster with several shards.
-        combined.compact(out.string(), Xapian::DBCOMPACT_MULTIPASS | Xapian::DB_BACKEND_GLASS);
+        // One k-way merge of every run. Not DBCOMPACT_MULTIPASS: with many small runs its
+        // tree of intermediate databases cost about twice the CPU of a single pass
+        // (bench/reindex/README.md).
+        combined.compact(out.string(), Xapian::DB_BACKEND_GLASS);
     }
     stats.merge_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - built).count();
     fs::remove_all(work_dir);
