@@ -244,6 +244,7 @@ Result<void> read_indexer(const toml::table& t, IndexerConfig& c) {
     GAZETTE_TRY(r.read("reindex_max_diff", c.reindex_max_diff));
     GAZETTE_TRY(r.read("sample_queries", c.sample_queries));
     GAZETTE_TRY(r.read("boilerplate_patterns", c.boilerplate_patterns));
+    GAZETTE_TRY(r.read("replication_changesets", c.replication_changesets));
     return r.check_unknown();
 }
 
@@ -473,7 +474,8 @@ std::string config_to_toml(const Config& c) {
                                 {"threads", static_cast<int64_t>(c.indexer.threads)},
                                 {"reindex_max_diff", c.indexer.reindex_max_diff},
                                 {"sample_queries", list(c.indexer.sample_queries)},
-                                {"boilerplate_patterns", list(c.indexer.boilerplate_patterns)}}},
+                                {"boilerplate_patterns", list(c.indexer.boilerplate_patterns)},
+                                {"replication_changesets", static_cast<int64_t>(c.indexer.replication_changesets)}}},
         {"searchd", toml::table{{"listen", c.searchd.listen},
                                 {"threads", static_cast<int64_t>(c.searchd.threads)},
                                 {"io_threads", static_cast<int64_t>(c.searchd.io_threads)},

@@ -67,6 +67,9 @@ struct IndexerConfig {
     double reindex_max_diff = 0.5;          ///< max mean top-10 disagreement before a swap is refused
     std::vector<std::string> sample_queries = {"sanctions", "energy", "nuclear", "election", "trade"};
     std::vector<std::string> boilerplate_patterns; ///< extra regexes for the plain-text cleaner
+    /// Xapian changesets kept per generation for replicas (XAPIAN_MAX_CHANGESETS of the writer);
+    /// 0 = leave the environment as it is (no changesets unless it sets them).
+    std::uint32_t replication_changesets = 0;
 };
 
 struct SearchdConfig {

@@ -17,8 +17,10 @@ namespace {
 constexpr std::chrono::milliseconds accept_retry_delay{100};
 } // namespace
 
-Listener::Listener(net::io_context& ioc, std::shared_ptr<ServerState> state)
-    : ioc_(ioc), state_(std::move(state)), acceptor_(net::make_strand(ioc)),
+Listener::Listener(net::io_context& ioc, std::vector<net::io_context*> session_iocs,
+                   std::shared_ptr<ServerState> state)
+    : session_iocs_(std::move(session_iocs)), state_(std::move(state)),
+      acceptor_(net::make_strand(ioc)),
       retry_timer_(acceptor_.get_executor()) {}
 
 void Listener::open(const tcp::endpoint& endpoint) {
@@ -49,9 +51,13 @@ void Listener::do_accept() {
     if (!acceptor_.is_open()) {
         return;
     }
-    // every connection gets its own strand
+    // Every connection gets its own strand, on the next io_context in turn. An io_context per
+    // thread (instead of one shared by all threads) keeps a request on the thread that read
+    // it: no scheduler lock contention and no waking of another thread per operation.
+    net::io_context& target = *session_iocs_[next_ioc_];
+    next_ioc_ = (next_ioc_ + 1) % session_iocs_.size();
     acceptor_.async_accept(
-        net::make_strand(ioc_),
+        net::make_strand(target),
         [self = shared_from_this()](const boost::system::error_code& ec, tcp::socket socket) {
             self->on_accept(ec, std::move(socket));
         });

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -28,17 +29,30 @@ namespace {
 /// How often the drain checks whether the last connection has gone.
 constexpr std::chrono::milliseconds drain_poll{20};
 
-int concurrency_hint(std::size_t threads) {
-    return threads <= 1 ? 1 : static_cast<int>(threads);
+/// One io_context per I/O thread (at least one).
+std::vector<std::unique_ptr<net::io_context>> make_io_contexts(std::size_t threads) {
+    std::vector<std::unique_ptr<net::io_context>> out;
+    const std::size_t n = std::max<std::size_t>(threads, 1);
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        // Each runs on exactly one thread; locking stays on because responders post from
+        // worker threads.
+        out.push_back(std::make_unique<net::io_context>(1));
+    }
+    return out;
 }
 } // namespace
 
 struct Server::Impl {
-    // Declaration order is destruction order in reverse: the io_context must outlive every
-    // I/O object below it, and the state outlives the io_context.
+    // Declaration order is destruction order in reverse: the io_contexts must outlive every
+    // I/O object below them, and the state outlives the io_contexts.
     std::shared_ptr<detail::ServerState> state;
-    net::io_context ioc;
-    std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+    /// One per I/O thread, each run by its own thread (thread-per-core: a connection and the
+    /// in-handler work of its requests stay on one thread). iocs[0] also runs the listener,
+    /// the control strand and signals.
+    std::vector<std::unique_ptr<net::io_context>> iocs;
+    net::io_context& ioc; ///< *iocs[0]
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
     /// Serialises stop/drain/signal handling, which may otherwise run on several I/O threads.
     net::strand<net::io_context::executor_type> control;
     std::shared_ptr<detail::Listener> listener;
@@ -56,13 +70,20 @@ struct Server::Impl {
 
     Impl(ServerOptions options, Handler handler)
         : state(std::make_shared<detail::ServerState>(std::move(options), std::move(handler))),
-          ioc(concurrency_hint(state->options.io_threads)), control(net::make_strand(ioc)) {}
+          iocs(make_io_contexts(state->options.io_threads)), ioc(*iocs.front()),
+          control(net::make_strand(ioc)) {}
+
+    void stop_all() {
+        for (auto& c : iocs) {
+            c->stop();
+        }
+    }
 
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
 
     ~Impl() {
-        ioc.stop();
+        stop_all();
         {
             std::unique_lock lock(run_mutex);
             run_cv.wait(lock, [this] { return runners == 0; });
@@ -76,13 +97,13 @@ struct Server::Impl {
         drain_timer.reset();
         signals.reset();
         listener.reset();
-        work.reset();
+        work.clear();
     }
 
-    void run_loop() {
+    void run_loop(net::io_context& context) {
         for (;;) {
             try {
-                ioc.run();
+                context.run();
                 return;
             } catch (const std::exception& e) {
                 // handlers are guarded; this is a last line of defence
@@ -125,8 +146,8 @@ struct Server::Impl {
             boost::system::error_code ec;
             signals->cancel(ec);
         }
-        work.reset();
-        ioc.stop();
+        work.clear();
+        stop_all();
     }
 
     void wait_signal() {
@@ -180,7 +201,11 @@ void Server::start() {
         }
         endpoint = results.begin()->endpoint();
     }
-    auto listener = std::make_shared<detail::Listener>(impl_->ioc, impl_->state);
+    std::vector<net::io_context*> session_iocs;
+    for (const auto& c : impl_->iocs) {
+        session_iocs.push_back(c.get());
+    }
+    auto listener = std::make_shared<detail::Listener>(impl_->ioc, std::move(session_iocs), impl_->state);
     try {
         listener->open(endpoint);
     } catch (const boost::system::system_error& e) {
@@ -190,7 +215,10 @@ void Server::start() {
     }
     impl_->port.store(listener->port());
     impl_->listener = listener;
-    impl_->work.emplace(impl_->ioc.get_executor());
+    impl_->work.clear();
+    for (const auto& c : impl_->iocs) {
+        impl_->work.push_back(net::make_work_guard(*c));
+    }
     listener->run();
     impl_->state->log->info("listening on {}:{}", endpoint.address().to_string(), listener->port());
 }
@@ -205,18 +233,32 @@ void Server::run() {
         ++impl_->runners;
     }
     std::vector<std::thread> threads;
-    const std::size_t extra =
-        impl_->state->options.io_threads > 1 ? impl_->state->options.io_threads - 1 : 0;
+    const std::size_t extra = impl_->iocs.size() - 1;
     try {
         threads.reserve(extra);
-        for (std::size_t i = 0; i < extra; ++i) {
-            threads.emplace_back([this] { impl_->run_loop(); });
+        for (std::size_t i = 1; i <= extra; ++i) {
+            threads.emplace_back([this, i] { impl_->run_loop(*impl_->iocs[i]); });
         }
     } catch (...) {
+        // An io_context without a thread would strand its connections: run it here too.
         impl_->state->log->error("could not start all I/O threads; running with {}",
                                  threads.size() + 1);
     }
-    impl_->run_loop();
+    if (threads.size() == extra) {
+        impl_->run_loop(impl_->ioc);
+    } else {
+        // Fallback: the calling thread serves iocs[0] and every io_context left without one.
+        while (!impl_->ioc.stopped()) {
+            try {
+                impl_->ioc.run_one_for(std::chrono::milliseconds(1));
+                for (std::size_t i = threads.size() + 1; i < impl_->iocs.size(); ++i) {
+                    impl_->iocs[i]->poll();
+                }
+            } catch (const std::exception& e) {
+                impl_->state->log->error("exception escaped an I/O handler: {}", e.what());
+            }
+        }
+    }
     for (auto& thread : threads) {
         thread.join();
     }

@@ -3,10 +3,12 @@
 /// indexer's admin API. Transport only: it knows nothing of search or indexing.
 /// Handlers see plain structs (Request/Response); Beast types never leave httpd/*.cpp.
 ///
-/// Threading: one io_context runs on `io_threads` threads; every connection has its own
-/// strand. A handler is called on an I/O thread and must not block: it either answers at once
-/// or hands the work to a worker pool and calls `respond` later, from any thread (the server
-/// posts the response back to the connection's strand).
+/// Threading: `io_threads` io_contexts, each run by one thread (thread-per-core); accepted
+/// connections are spread over them round-robin and stay on theirs, each with its own strand.
+/// A handler is called on its connection's I/O thread and must not block for long: it either
+/// answers at once (short CPU work, such as a search, is fine) or hands the work to a worker
+/// pool and calls `respond` later, from any thread (the server posts the response back to the
+/// connection's strand). A slow in-handler answer delays only the connections of that thread.
 
 #include "common/config.hpp"
 

@@ -3,11 +3,14 @@
 #include "common/config.hpp"
 #include "common/logging.hpp"
 #include "indexer/commands.hpp"
+#include "indexer/replica/follow_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <exception>
 
 int main(int argc, char** argv) {
@@ -52,6 +55,20 @@ int main(int argc, char** argv) {
     serve->add_option("--admin-listen", serve_opts.admin_listen, "HOST:PORT of the admin API (port 0 = any)");
     serve->add_option("--ready-file", serve_opts.ready_file, "write the bound admin port here once ready");
 
+    indexer::FollowOptions follow_opts;
+    auto* follow = app.add_subcommand("follow", "keep this data directory a replica of a primary (Xapian replication)");
+    add_common(follow);
+    follow->add_option("--primary", follow_opts.primary, "the primary's admin API, http://HOST:PORT")->required();
+    follow->add_option("--replicate-from", follow_opts.replicate_from, "the primary's xapian-replicate-server, HOST:PORT")
+        ->required();
+    follow->add_option("--primary-key-file", follow_opts.primary_key_file,
+                       "file with an admin key of the primary (default: $GAZETTE_PRIMARY_KEY)");
+    follow->add_option("--interval-ms", follow_opts.interval_ms, "pause between rounds (default 1000)");
+    follow->add_option("--replicate-bin", follow_opts.replicate_bin, "xapian-replicate binary");
+    follow->add_option("--reader-time", follow_opts.reader_time_s,
+                       "seconds between two changesets of one round, so searchd's readers finish (default 1)");
+    follow->add_flag("--once", follow_opts.once, "one round, then exit");
+
     auto* status = app.add_subcommand("status", "live generation, counts, archive size");
     add_common(status);
     auto* generations = app.add_subcommand("generations", "list generations");
@@ -81,6 +98,11 @@ int main(int argc, char** argv) {
         return 0;
     }
     init_logging(config->log_level);
+    if (config->indexer.replication_changesets > 0) {
+        // Xapian reads this when a WritableDatabase is opened: set before any is. An explicit
+        // XAPIAN_MAX_CHANGESETS in the environment wins.
+        ::setenv("XAPIAN_MAX_CHANGESETS", std::to_string(config->indexer.replication_changesets).c_str(), 0);
+    }
     try {
         if (*index) {
             return indexer::command_index(*config, paths,
@@ -96,6 +118,9 @@ int main(int argc, char** argv) {
         }
         if (*serve) {
             return indexer::command_serve(*config, serve_opts);
+        }
+        if (*follow) {
+            return indexer::command_follow(*config, follow_opts);
         }
         if (*status) {
             return indexer::command_status(*config);

@@ -42,7 +42,7 @@ Error overloaded() {
 
 Service::Service(const Config& config, Engine& engine, StaticFiles static_files)
     : config_(config), engine_(engine), static_files_(std::move(static_files)), access_(config),
-      cors_(config.cors), limiter_(config.rate_limit) {}
+      cors_(config.cors), limiter_(config.rate_limit), http_log_(logger("http")) {}
 
 void Service::handle(httpd::Request&& request, httpd::Responder respond) {
     try {
@@ -284,7 +284,7 @@ httpd::Response Service::metrics_response() const {
 
 void Service::on_access(const httpd::AccessRecord& record) {
     metrics_.record(Metrics::endpoint_of(record.target), record.status, record.latency_ms);
-    logger("http")->info("request_id={} method={} target={} ip={} status={} bytes={} latency_ms={:.2f}",
+    http_log_->info("request_id={} method={} target={} ip={} status={} bytes={} latency_ms={:.2f}",
                          record.request_id, record.method, record.target, record.remote_ip,
                          record.status, record.bytes, record.latency_ms);
 }

@@ -15,9 +15,14 @@
 #include "searchd/api/static_files.hpp"
 
 #include <functional>
+#include <memory>
 
 namespace gazette::searchd {
 class Engine;
+}
+
+namespace spdlog {
+class logger;
 }
 
 namespace gazette::searchd::api {
@@ -57,6 +62,8 @@ private:
     Cors cors_;
     RateLimiter limiter_;
     std::function<std::size_t()> connections_;
+    /// logger("http"), looked up once: the registry lookup takes a global lock per call.
+    std::shared_ptr<spdlog::logger> http_log_;
 };
 
 } // namespace gazette::searchd::api

@@ -147,6 +147,7 @@ void Engine::stop() {
         impl_->pool->stop();
     }
     impl_->watcher.stop();
+    impl_->facet_columns.stop();
 }
 
 bool Engine::submit_search(SearchRequest request, Callback<SearchResult> done) {

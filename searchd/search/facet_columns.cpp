@@ -1,4 +1,5 @@
 #include "searchd/search/facet_columns.hpp"
+#include "searchd/search/shard_set.hpp"
 
 #include "common/logging.hpp"
 #include "common/schema.hpp"
@@ -29,7 +30,7 @@ std::uint32_t eight_digits(std::string_view s) noexcept {
 std::shared_ptr<const FacetColumns> FacetColumns::build(const Xapian::Database& db, std::string generation) {
     auto out = std::make_shared<FacetColumns>();
     out->generation_ = std::move(generation);
-    out->revision_ = db.get_revision();
+    out->revision_ = database_revision(db);
     const Xapian::docid last = db.get_lastdocid();
     for (const FacetField field : {FacetField::topic, FacetField::source, FacetField::author, FacetField::lang,
                                    FacetField::tag, FacetField::year, FacetField::month}) {
@@ -200,13 +201,17 @@ void FacetColumns::count(FacetField field, const DocSet& set, std::span<std::uin
 
 FacetColumnsCache::FacetColumnsCache() : thread_([this] { run(); }) {}
 
-FacetColumnsCache::~FacetColumnsCache() {
+FacetColumnsCache::~FacetColumnsCache() { stop(); }
+
+void FacetColumnsCache::stop() {
     {
         std::lock_guard lock(mutex_);
         stop_ = true;
     }
     wake_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) {
+        thread_.join();
+    }
 }
 
 std::shared_ptr<const FacetColumns> FacetColumnsCache::get(const std::string& generation, Xapian::rev revision,

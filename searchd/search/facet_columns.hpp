@@ -98,6 +98,11 @@ public:
     /// `path` (the generation's database) is requested and the caller counts without them.
     std::shared_ptr<const FacetColumns> get(const std::string& generation, Xapian::rev revision,
                                             const std::filesystem::path& path);
+    /// Waits for a build in progress and ends the background thread; later get() calls only
+    /// queue requests nobody serves. Idempotent. Called before logging shuts down, because a
+    /// build logs when it finishes.
+    void stop();
+
     /// Builds completed so far (for tests and metrics).
     std::uint64_t builds() const;
 

@@ -56,9 +56,8 @@ bool GenerationWatcher::poll_once() {
         }
         std::lock_guard lock(mutex_);
         last_stub_ = std::move(stub);
-        if (*gen == live_) {
-            return false;
-        }
+        // Same name, new stub text: a replica re-copied the generation in place (see
+        // indexer/replica/follower.hpp); bumping makes workers open it anew instead of reopen().
         live_ = *gen;
         sequence_.fetch_add(1, std::memory_order_acq_rel);
         logger("search")->info("live generation is now {}", live_);

@@ -13,6 +13,7 @@
 #include "searchd/search/match_set.hpp"
 #include "searchd/search/query_builder.hpp"
 #include "searchd/search/result_cache.hpp"
+#include "searchd/search/shard_set.hpp"
 #include "searchd/search/snippet.hpp"
 #include "searchd/search/explain.hpp"
 #include "searchd/search/feedback.hpp"
@@ -84,6 +85,16 @@ struct Searcher::Impl {
         if (seq == 0) {
             return Error(ErrorCode::not_ready, "no index generation is live yet");
         }
+        if (live && seq == live_sequence) {
+            try {
+                live->db.reopen();
+            } catch (const Xapian::NetworkError& e) {
+                // A remote shard dropped the connection (xapian-tcpsrv idle timeout, restart):
+                // open the generation anew, which reconnects.
+                logger("search")->warn("generation {}: {}; reconnecting", live->name, e.get_msg());
+                live.reset();
+            }
+        }
         if (!live || seq != live_sequence) {
             const auto name = env.watcher->live();
             if (!name) {
@@ -99,9 +110,11 @@ struct Searcher::Impl {
                 live.reset();
                 return Error(ErrorCode::not_ready,
                              fmt::format("generation {} cannot be opened", *name));
+            } catch (const Xapian::NetworkError& e) {
+                logger("search")->error("cannot reach a shard of generation {}: {}", *name, e.get_msg());
+                live.reset();
+                return Error(ErrorCode::not_ready, fmt::format("a shard of generation {} is unreachable", *name));
             }
-        } else {
-            live->db.reopen();
         }
         doc_count = live->db.get_doccount();
         return &*live;
@@ -173,6 +186,12 @@ struct Searcher::Impl {
                 logger("search")->warn("generation {} vanished: {}", (*g)->name, e.get_msg());
                 live.reset();
                 retained.clear();
+            } catch (const Xapian::NetworkError& e) {
+                // A remote shard dropped the connection (xapian-tcpsrv idle timeout, restart):
+                // open the generation anew, which reconnects.
+                logger("search")->warn("generation {}: {}; reconnecting", (*g)->name, e.get_msg());
+                live.reset();
+                retained.clear();
             }
         }
         return Error(ErrorCode::not_ready, "the index changed during the query; retry");
@@ -230,7 +249,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     const LimitsConfig& limits = env.config->limits;
     std::string cache_key;
     if (env.cache != nullptr) {
-        cache_key = ResultCache::key(request, g.name, g.db.get_revision());
+        cache_key = ResultCache::key(request, g.name, database_revision(g.db));
         if (auto cached = env.cache->get(cache_key)) {
             cached->took_ms = ms_since(t0);
             return std::move(*cached);
@@ -289,6 +308,11 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         if (cursor->sort == SortOrder::relevance) {
             offset = static_cast<std::size_t>(cursor->offset);
         } else {
+            if (is_sharded(g.db)) { // remote shards run no MatchDecider (see shard_set.hpp)
+                return Error(ErrorCode::bad_request,
+                             "date-sorted cursor paging is not available on a sharded index; use offset",
+                             "cursor");
+            }
             offset = 0;
             decider.emplace(cursor->last_date, cursor->last_docid,
                             cursor->sort == SortOrder::date_desc);
@@ -299,7 +323,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     // Columns matching this exact revision make counting an array increment per document.
     std::shared_ptr<const FacetColumns> columns;
     if (want_facets && env.facet_columns != nullptr) {
-        columns = env.facet_columns->get(g.name, g.db.get_revision(), data_dir().generation_path(g.name));
+        columns = env.facet_columns->get(g.name, database_revision(g.db), data_dir().generation_path(g.name));
         spy.use_columns(columns);
     }
     // With columns, boolean-shaped queries are counted from a posting-list bitmap (exact, no
@@ -324,13 +348,16 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         if (budget_s > 0) {
             counter.set_time_limit(budget_s);
         }
-        counter.add_matchspy(&counter_spy);
-        return counter.get_mset(0, 0, doccount);
+        return get_mset_with_spy(counter, counter_spy, doccount, g.db);
     };
     if (!decider) {
+        // check_at_least = window + 1 is the least that still says reliably whether another
+        // page exists (upper bound > window iff it does). A larger check (it was 100) tightens
+        // the `total` estimate but costs the matcher its early termination on every query;
+        // `total` carries lower/upper bounds and `exact` for that reason.
         mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
                                 static_cast<Xapian::doccount>(request.limit),
-                                std::max<Xapian::doccount>(window, 100));
+                                window + 1);
         counting = want_facets && !exact_matches ? count_all(spy) : mset;
     } else {
         mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit), 0, nullptr,
@@ -369,8 +396,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
             if (budget_s > 0) {
                 e.set_time_limit(budget_s);
             }
-            e.add_matchspy(&one);
-            (void)e.get_mset(0, 0, doccount);
+            (void)get_mset_with_spy(e, one, doccount, g.db);
         }
         for (auto& fr : result.facets) {
             if (fr.field == field) {

@@ -3,6 +3,9 @@
 #include "common/text.hpp"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <cstdint>
 #include <vector>
 
@@ -76,6 +79,71 @@ bool is_operator(std::string_view w) noexcept {
     return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR" || w == "ADJ";
 }
 
+/// The dictionary terms a scan reads for one first code point: the first `max_scan`
+/// unprefixed terms of the database that start with it, in term order, with their document
+/// frequencies and code point lengths.
+struct TermRange {
+    std::vector<std::string> terms;
+    std::vector<Xapian::doccount> freqs;
+    std::vector<std::uint32_t> lengths;
+};
+
+/// Term ranges kept in memory per database revision, so that a scan walks a vector instead of
+/// Xapian's B-tree (which was most of the cost of a suggestion). Every query still scans and
+/// compares every candidate: this only caches what the index holds, like a spelling table.
+/// Bounded: past `kMaxCachedTerms` terms in all, the cache starts over.
+class TermRangeCache {
+public:
+    static constexpr std::size_t kMaxCachedTerms = 500000;
+
+    std::shared_ptr<const TermRange> get(const Xapian::Database& db, const std::string& first,
+                                         std::size_t max_scan) {
+        std::string key;
+        try {
+            const std::string uuid = db.get_uuid();
+            if (uuid.empty()) {
+                return nullptr; // no stable identity (e.g. an in-memory database): no cache
+            }
+            key = uuid + '\n' + std::to_string(db.get_revision()) + '\n' +
+                  std::to_string(max_scan) + '\n' + first;
+        } catch (const Xapian::Error&) {
+            return nullptr; // get_revision() of a multi-shard database: scan the database
+        }
+        {
+            std::lock_guard lock(mutex_);
+            if (const auto it = ranges_.find(key); it != ranges_.end()) {
+                return it->second;
+            }
+        }
+        auto range = std::make_shared<TermRange>();
+        std::size_t scanned = 0;
+        for (auto t = db.allterms_begin(first); t != db.allterms_end(first) && scanned < max_scan;
+             ++t, ++scanned) {
+            range->terms.push_back(*t);
+            range->freqs.push_back(t.get_termfreq());
+            range->lengths.push_back(static_cast<std::uint32_t>(code_point_count(range->terms.back())));
+        }
+        std::lock_guard lock(mutex_);
+        if (cached_terms_ + range->terms.size() > kMaxCachedTerms) {
+            ranges_.clear(); // old revisions go too; the ranges in use stay alive by their owners
+            cached_terms_ = 0;
+        }
+        cached_terms_ += range->terms.size();
+        ranges_[key] = range;
+        return range;
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<const TermRange>> ranges_;
+    std::size_t cached_terms_ = 0;
+};
+
+TermRangeCache& term_range_cache() {
+    static TermRangeCache cache;
+    return cache;
+}
+
 } // namespace
 
 std::size_t edit_distance(std::string_view a_text, std::string_view b_text, std::size_t limit) {
@@ -119,8 +187,9 @@ std::optional<std::string> suggest_spelling(const Xapian::Database& db, std::str
             continue;
         }
         const std::string lower = text::fold_case(word);
-        const Xapian::doccount freq =
-            std::max(db.get_termfreq(lower), db.get_termfreq("Z" + stemmer(lower)));
+        std::string stem_term = "Z"; // built in two steps: GCC 12 -Wrestrict misfires on "Z" + s
+        stem_term += stemmer(lower);
+        const Xapian::doccount freq = std::max(db.get_termfreq(lower), db.get_termfreq(stem_term));
         if (freq > options.rare_at_most || lower.size() < 3) {
             out += word;
             continue;
@@ -137,22 +206,33 @@ std::optional<std::string> suggest_spelling(const Xapian::Database& db, std::str
         std::string best;
         std::size_t best_dist = limit + 1;
         Xapian::doccount best_freq = 0;
-        std::size_t scanned = 0;
-        for (auto t = db.allterms_begin(first); t != db.allterms_end(first) && scanned < options.max_scan;
-             ++t, ++scanned) {
-            const std::string term = *t;
-            const std::size_t d = edit_distance(lower, term, limit);
-            if (d == 0 || d > limit) {
-                continue;
-            }
-            const Xapian::doccount f = t.get_termfreq();
-            if (f <= freq) {
-                continue;
+        auto consider = [&](const std::string& term, std::size_t d, Xapian::doccount f) {
+            if (d == 0 || d > limit || f <= freq) {
+                return;
             }
             if (d < best_dist || (d == best_dist && f > best_freq)) {
                 best = term;
                 best_dist = d;
                 best_freq = f;
+            }
+        };
+        if (const auto range = term_range_cache().get(db, first, options.max_scan)) {
+            for (std::size_t k = 0; k < range->terms.size(); ++k) {
+                const std::size_t m = range->lengths[k];
+                if ((len > m ? len - m : m - len) > limit) {
+                    continue; // cheap length test first: most terms stop here
+                }
+                consider(range->terms[k], edit_distance(lower, range->terms[k], limit), range->freqs[k]);
+            }
+        } else {
+            std::size_t scanned = 0;
+            for (auto t = db.allterms_begin(first);
+                 t != db.allterms_end(first) && scanned < options.max_scan; ++t, ++scanned) {
+                const std::string term = *t;
+                const std::size_t d = edit_distance(lower, term, limit);
+                if (d != 0 && d <= limit) {
+                    consider(term, d, t.get_termfreq());
+                }
             }
         }
         if (best.empty()) {

@@ -7,6 +7,9 @@
 /// unprefixed terms that share its first letter within Damerau-Levenshtein distance 2 (1 for
 /// words of up to 4 letters), on code points; the best is the closest, then the most frequent.
 /// Work is bounded: at most `max_scan` dictionary terms per word.
+/// The terms a scan reads are kept in memory per database revision and first code point
+/// (bounded, process-wide), so repeated scans compare against a vector, not Xapian's B-tree;
+/// results are the same as scanning the database.
 
 #include <xapian.h>
 

@@ -1,4 +1,5 @@
 #include "searchd/search/suggest.hpp"
+#include "searchd/search/shard_set.hpp"
 
 #include "common/article.hpp"
 #include "common/logging.hpp"
@@ -74,7 +75,7 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
 
 std::shared_ptr<const SuggestIndex> SuggestIndexCache::get(const Xapian::Database& db,
                                                            const std::string& generation) {
-    const std::uint64_t revision = db.get_revision();
+    const std::uint64_t revision = database_revision(db);
     std::shared_ptr<const SuggestIndex> previous;
     {
         std::lock_guard lock(mutex_);

@@ -3,6 +3,7 @@
 #include "common/dates.hpp"
 #include "common/schema.hpp"
 #include "searchd/search/research_query.hpp"
+#include "searchd/search/shard_set.hpp"
 
 #include <xapian.h>
 
@@ -168,8 +169,7 @@ Result<TrendsResult> run_trends(Searcher& searcher, const TrendsRequest& request
             Xapian::Enquire enquire(g.db);
             enquire.set_query(plan->filtered);
             enquire.set_weighting_scheme(Xapian::BoolWeight());
-            enquire.add_matchspy(&spy);
-            (void)enquire.get_mset(0, 0, g.db.get_doccount());
+            (void)get_mset_with_spy(enquire, spy, g.db.get_doccount(), g.db);
             return {};
         });
         if (!ran) {

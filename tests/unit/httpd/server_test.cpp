@@ -4,7 +4,10 @@
 
 #include <atomic>
 #include <csignal>
+#include <map>
 #include <mutex>
+#include <set>
+#include <thread>
 #include <vector>
 
 namespace gazette::httpd::test {
@@ -515,6 +518,30 @@ TEST(Server, ManyClientsOnSeveralIoThreads) {
     }
     EXPECT_EQ(correct.load(), 200);
     EXPECT_EQ(calls.load(), 200);
+}
+
+TEST(Server, ConnectionsSpreadOverIoThreadsAndStayOnTheirs) {
+    ServerOptions options;
+    options.io_threads = 2;
+    std::mutex mutex;
+    std::map<std::string, std::set<std::thread::id>> threads_of; // connection -> handler threads
+    TestServer server(options, [&](Request&& request, Responder respond) {
+        {
+            std::lock_guard lock(mutex);
+            threads_of[request.param("c").value_or("?")].insert(std::this_thread::get_id());
+        }
+        respond(text("ok"));
+    });
+    Client a(server.port()); // accepted first: first io_context
+    Client b(server.port()); // next one in turn
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(a.request(get("/?c=a")).body(), "ok");
+        EXPECT_EQ(b.request(get("/?c=b")).body(), "ok");
+    }
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(threads_of["a"].size(), 1u); // one thread for the whole connection
+    ASSERT_EQ(threads_of["b"].size(), 1u);
+    EXPECT_NE(*threads_of["a"].begin(), *threads_of["b"].begin()); // round-robin
 }
 
 } // namespace

@@ -4,15 +4,18 @@
 #include "tests/support/temp_dir.hpp"
 #include "searchd/api/export_format.hpp"
 #include "searchd/api/json_number.hpp"
+#include "searchd/api/json_output.hpp"
 #include "searchd/api/params.hpp"
 #include "searchd/search/explain.hpp"
 #include "searchd/search/spelling.hpp"
 #include "searchd/search/synonyms.hpp"
 #include "searchd/search/trends.hpp"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
@@ -86,6 +89,33 @@ TEST(Spelling, SuggestsFromTheTermDictionary) {
     EXPECT_FALSE(suggest_spelling(db, "wind turbines", stem).has_value());
     EXPECT_FALSE(suggest_spelling(db, "title:turbnes", stem).has_value());
     EXPECT_FALSE(suggest_spelling(db, "zzzzqqq", stem).has_value());
+    // Same answer when the term list comes from memory the second time.
+    EXPECT_EQ(suggest_spelling(db, "wind turbnes", stem).value_or(""), "wind turbines");
+}
+
+TEST(Spelling, NewRevisionIsScannedAfresh) {
+    TempDir dir;
+    const std::string path = (dir.path() / "db").string();
+    const Xapian::Stem stem("en");
+    {
+        Xapian::WritableDatabase w(path, Xapian::DB_CREATE);
+        Xapian::Document d;
+        d.add_term("turbines");
+        w.add_document(d);
+        w.commit();
+    }
+    EXPECT_EQ(suggest_spelling(Xapian::Database(path), "turbnes", stem).value_or(""), "turbines");
+    {
+        Xapian::WritableDatabase w(path, Xapian::DB_OPEN);
+        for (int i = 0; i < 3; ++i) {
+            Xapian::Document d;
+            d.add_term("turbnas"); // also one edit away, and more frequent
+            w.add_document(d);
+        }
+        w.commit();
+    }
+    // A term list cached for the first revision would not know "turbnas".
+    EXPECT_EQ(suggest_spelling(Xapian::Database(path), "turbnes", stem).value_or(""), "turbnas");
 }
 
 TEST(Trends, BucketKeysAndRanges) {
@@ -137,6 +167,124 @@ TEST(JsonNumber, PlainDecimalsWithThreeDigits) {
     o["t"] = "x";
     o["n"] = 4;
     EXPECT_EQ(serialize_plain(o), R"({"s":0.975,"t":"x","n":4})");
+}
+
+namespace {
+
+/// The boost::json DOM that search_result_json used to build; the streaming writer must give
+/// the same bytes.
+std::string search_result_dom(const SearchResult& r) {
+    auto strings = [](const std::vector<std::string>& v) {
+        boost::json::array a;
+        for (const auto& s : v) {
+            a.emplace_back(s);
+        }
+        return a;
+    };
+    auto r3 = [](double x) { return std::round(x * 1000.0) / 1000.0; };
+    boost::json::object out;
+    out["query"] = boost::json::object{{"q", r.q}, {"parsed", r.parsed}};
+    out["generation"] = r.generation;
+    out["total"] = boost::json::object{
+        {"value", r.total.value}, {"exact", r.total.exact}, {"lower", r.total.lower}, {"upper", r.total.upper}};
+    out["took_ms"] = r3(r.took_ms);
+    boost::json::array hits;
+    for (const auto& h : r.hits) {
+        boost::json::object o;
+        o["id"] = h.id;
+        o["title"] = h.title;
+        o["url"] = h.url;
+        o["source"] = h.source;
+        o["author"] = strings(h.authors);
+        o["date"] = h.date;
+        o["lang"] = h.lang;
+        o["topics"] = strings(h.topics);
+        o["score"] = r3(h.score);
+        o["snippet"] = h.snippet;
+        if (!h.matched_terms.empty() || h.explained) {
+            boost::json::object explain;
+            explain["matched_terms"] = strings(h.matched_terms);
+            boost::json::array terms;
+            boost::json::object fields;
+            double sum = 0;
+            for (const auto& c : h.explanation) {
+                terms.emplace_back(boost::json::object{{"term", c.term}, {"field", c.field}, {"weight", r3(c.weight)}});
+                auto& f = fields[c.field];
+                f = (f.is_double() ? f.get_double() : 0.0) + c.weight;
+                sum += c.weight;
+            }
+            for (auto& [k, f] : fields) {
+                f = r3(f.get_double());
+            }
+            explain["terms"] = std::move(terms);
+            explain["fields"] = std::move(fields);
+            explain["sum"] = r3(sum);
+            o["explain"] = std::move(explain);
+        }
+        hits.emplace_back(std::move(o));
+    }
+    out["hits"] = std::move(hits);
+    boost::json::object facets;
+    bool all_exact = true;
+    for (const auto& f : r.facets) {
+        boost::json::array values;
+        for (const auto& c : f.values) {
+            values.emplace_back(boost::json::object{{"value", c.value}, {"count", c.count}});
+        }
+        facets[facet_field_name(f.field)] = std::move(values);
+        all_exact = all_exact && f.exact;
+    }
+    out["facets"] = std::move(facets);
+    out["facets_exact"] = all_exact;
+    out["suggestion"] = r.suggestion ? boost::json::value(*r.suggestion) : boost::json::value(nullptr);
+    out["next_cursor"] = r.next_cursor ? boost::json::value(*r.next_cursor) : boost::json::value(nullptr);
+    return serialize_plain(out);
+}
+
+} // namespace
+
+TEST(JsonOutput, StreamedSearchResultMatchesTheDom) {
+    SearchResult r;
+    EXPECT_EQ(search_result_json(r), search_result_dom(r)); // empty: no hits, no facets
+    EXPECT_TRUE(boost::json::parse(search_result_json(r)).is_object());
+
+    r.q = "\"solar\" \\ panels\t\x01\x1f caf\xc3\xa9 </script>";
+    r.parsed = "Query((Zsolar@1 AND Zpanel@2))";
+    r.generation = "gen-000007";
+    r.total = Total{1234, false, 1000, 99999999999ULL};
+    r.took_ms = 0.12345;
+    Hit a;
+    a.id = "a/1";
+    a.title = "Quotes &quot; and \"raw\" \r\n\b\f";
+    a.url = "https://example.org/x?a=1&b=\"2\"";
+    a.source = "Energy Daily";
+    a.authors = {"Ann \"A\" Lee", "Bo"};
+    a.date = "2024-01-02";
+    a.lang = "en";
+    a.topics = {"energy", "climate"};
+    a.score = 12.3456;
+    a.snippet = "the <mark>solar</mark> panel\x7f";
+    Hit b = a;
+    b.id = "b/2";
+    b.authors.clear();
+    b.topics.clear();
+    b.score = -0.0001;
+    b.snippet.clear();
+    b.explained = true;
+    b.matched_terms = {"Zsolar"};
+    b.explanation = {{"Zsolar", "text", 1.5}, {"Ssolar", "title", 0.25}, {"Zpanel", "text", 2.0}};
+    r.hits = {a, b};
+    r.facets = {FacetResult{FacetField::topic, {{"energy", 5}, {"x\"y", 1}}, true},
+                FacetResult{FacetField::year, {}, false},
+                FacetResult{FacetField::topic, {{"later", 2}}, true}}; // repeated field: last wins
+    r.suggestion = "solar \"panels\"";
+    r.next_cursor = "abc_-123";
+    const std::string streamed = search_result_json(r);
+    EXPECT_EQ(streamed, search_result_dom(r));
+    const auto parsed = boost::json::parse(streamed);
+    EXPECT_EQ(parsed.at("query").at("q").as_string(), r.q);
+    EXPECT_EQ(parsed.at("hits").at(0).at("title").as_string(), a.title);
+    EXPECT_EQ(parsed.at("total").at("upper").to_number<std::uint64_t>(), 99999999999ULL);
 }
 
 TEST(JsonBody, SimdjsonParsesFieldsAndLimitsDepth) {
