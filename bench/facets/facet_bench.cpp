@@ -15,6 +15,7 @@
 /// Output: a table, then a `RESULT facets ...` line for scripts.
 
 #include "bench/support/bench_util.hpp"
+#include "bench/support/query_sampler.hpp"
 
 #include "common/analyzer.hpp"
 #include "common/config.hpp"
@@ -40,67 +41,7 @@ namespace gs = gazette::searchd;
 
 namespace {
 
-bool content_word(const std::string& w) {
-    static const std::unordered_set<std::string> stop = {
-        "about", "after", "again", "also", "among", "been", "before", "being", "between", "both",
-        "could", "does", "down", "during", "each", "from", "have", "here", "into", "just", "more",
-        "most", "much", "only", "other", "over", "same", "should", "some", "such", "than", "that",
-        "their", "them", "then", "there", "these", "they", "this", "those", "through", "under",
-        "very", "were", "what", "when", "where", "which", "while", "will", "with", "would", "your",
-        "said", "says", "many", "well", "year", "years", "like", "even", "because"};
-    return w.size() >= 4 && w.size() <= 14 && stop.count(w) == 0;
-}
-
-std::vector<std::string> words_of(std::string_view text) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (std::isalpha(c) != 0) {
-            cur.push_back(static_cast<char>(std::tolower(c)));
-        } else if (!cur.empty() || c >= 0x80) {
-            out.push_back(std::move(cur)); // non-ASCII leaves an empty word: breaks adjacency
-            cur.clear();
-        }
-    }
-    if (!cur.empty()) {
-        out.push_back(std::move(cur));
-    }
-    return out;
-}
-
-std::vector<std::string> two_word_queries(const std::vector<std::string>& lines, std::size_t count,
-                                          std::mt19937_64& rng) {
-    simdjson::ondemand::parser parser;
-    std::vector<std::string> out;
-    std::set<std::string> seen;
-    for (std::size_t attempts = 0; out.size() < count && attempts < count * 50; ++attempts) {
-        simdjson::padded_string padded(lines[rng() % lines.size()]);
-        std::string_view body;
-        auto doc = parser.iterate(padded);
-        if (doc["body"].get_string().get(body) != simdjson::SUCCESS) {
-            continue;
-        }
-        const auto words = words_of(body);
-        if (words.size() < 20) {
-            continue;
-        }
-        const std::size_t i = rng() % (words.size() - 8);
-        if (!content_word(words[i])) {
-            continue;
-        }
-        for (std::size_t j = i + 1 + rng() % 3; j < i + 8; ++j) {
-            if (content_word(words[j]) && words[j] != words[i]) {
-                std::string q = words[i] + " " + words[j];
-                if (seen.insert(q).second) {
-                    out.push_back(std::move(q));
-                }
-                break;
-            }
-        }
-    }
-    return out;
-}
+using gazette::bench::two_word_queries;
 
 double thread_cpu_s() {
     timespec ts{};

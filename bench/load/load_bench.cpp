@@ -24,6 +24,7 @@
 
 #include "bench/load/http_client.hpp"
 #include "bench/support/bench_util.hpp"
+#include "bench/support/query_sampler.hpp"
 
 #include "common/analyzer.hpp"
 #include "common/config.hpp"
@@ -52,41 +53,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::unordered_set<std::string> kStop = {
-    "about", "above", "after", "again", "against", "also", "among", "been", "before", "being",
-    "below", "between", "both", "could", "does", "doing", "down", "during", "each", "from",
-    "further", "have", "having", "here", "into", "just", "more", "most", "much", "only", "other",
-    "ours", "over", "same", "should", "some", "such", "than", "that", "their", "theirs", "them",
-    "then", "there", "these", "they", "this", "those", "through", "under", "until", "very",
-    "were", "what", "when", "where", "which", "while", "whom", "will", "with", "would", "your",
-    "yours", "said", "says", "many", "well", "year", "years", "like", "even", "because"};
-
-std::vector<std::string> words_of(std::string_view text) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (std::isalpha(c) != 0) {
-            cur.push_back(static_cast<char>(std::tolower(c)));
-        } else {
-            if (!cur.empty()) {
-                out.push_back(std::move(cur));
-                cur.clear();
-            }
-            if (c >= 0x80) {
-                out.emplace_back(); // non-ASCII word: breaks adjacency
-            }
-        }
-    }
-    if (!cur.empty()) {
-        out.push_back(std::move(cur));
-    }
-    return out;
-}
-
-bool content_word(const std::string& w) {
-    return w.size() >= 4 && w.size() <= 14 && kStop.count(w) == 0;
-}
+using gazette::bench::two_word_queries;
+using gazette::bench::words_of;
 
 std::string json_string_field(simdjson::ondemand::parser& parser, const std::string& json,
                               std::string_view key) {
@@ -104,35 +72,6 @@ std::string json_string_field(simdjson::ondemand::parser& parser, const std::str
     return {};
 }
 
-/// Two nearby content words from random articles (the sample is the corpus' first lines).
-std::vector<std::string> two_word_queries(const std::vector<std::string>& lines, std::size_t count,
-                                          std::mt19937_64& rng) {
-    simdjson::ondemand::parser parser;
-    std::vector<std::string> out;
-    std::set<std::string> seen;
-    std::size_t attempts = 0;
-    while (out.size() < count && attempts++ < count * 50) {
-        const auto& line = lines[rng() % lines.size()];
-        const auto words = words_of(json_string_field(parser, line, "body"));
-        if (words.size() < 20) {
-            continue;
-        }
-        const std::size_t i = rng() % (words.size() - 8);
-        if (!content_word(words[i])) {
-            continue;
-        }
-        for (std::size_t j = i + 1 + rng() % 3; j < i + 8; ++j) {
-            if (content_word(words[j]) && words[j] != words[i]) {
-                std::string q = words[i] + " " + words[j];
-                if (seen.insert(q).second) {
-                    out.push_back(std::move(q));
-                }
-                break;
-            }
-        }
-    }
-    return out;
-}
 
 std::vector<std::string> collection_queries(const fs::path& shared_data, std::size_t count,
                                             std::mt19937_64& rng) {

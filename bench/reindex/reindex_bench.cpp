@@ -200,27 +200,30 @@ int run_single(const std::vector<std::string>& lines, const fs::path& dir) {
     return 0;
 }
 
+/// Appends the corpus to the archive in batches of `batch` records (one batch when 0).
+void archive_corpus(gazette::indexer::WriterContext& ctx, const std::vector<std::string>& lines, std::size_t batch) {
+    auto articles = parse_articles(lines);
+    std::vector<gazette::indexer::ArchiveRecord> records;
+    for (auto& a : articles) {
+        gazette::indexer::ArchiveRecord r;
+        r.id = a.id;
+        r.article = std::move(a);
+        records.push_back(std::move(r));
+        if (batch != 0 && records.size() == batch) {
+            ctx.archive().append(records);
+            records.clear();
+        }
+    }
+    ctx.archive().append(records);
+}
+
 int run_reindex(const std::vector<std::string>& lines, const fs::path& dir, std::size_t threads) {
     auto ctx = gazette::indexer::WriterContext::open(bench_config(dir, threads));
     if (!ctx) {
         std::fprintf(stderr, "%s\n", ctx.error().message.c_str());
         return 1;
     }
-    {
-        auto articles = parse_articles(lines);
-        std::vector<gazette::indexer::ArchiveRecord> records;
-        for (auto& a : articles) {
-            gazette::indexer::ArchiveRecord r;
-            r.id = a.id;
-            r.article = std::move(a);
-            records.push_back(std::move(r));
-            if (records.size() == 5000) {
-                (*ctx)->archive().append(records);
-                records.clear();
-            }
-        }
-        (*ctx)->archive().append(records);
-    }
+    archive_corpus(**ctx, lines, 5000);
     gazette::indexer::Progress progress("reindex", 0, nullptr);
     const std::atomic<bool> cancel{false};
     const double cpu0 = cpu_seconds();
@@ -254,15 +257,7 @@ int run_profile(const std::vector<std::string>& lines, const fs::path& dir) {
     // Archive lines as the archive stores them, so the decode phase is the real one.
     std::vector<std::string> archived;
     {
-        auto articles = parse_articles(lines);
-        std::vector<gazette::indexer::ArchiveRecord> records;
-        for (auto& a : articles) {
-            gazette::indexer::ArchiveRecord r;
-            r.id = a.id;
-            r.article = std::move(a);
-            records.push_back(std::move(r));
-        }
-        (*ctx)->archive().append(records);
+        archive_corpus(**ctx, lines, 0);
         (*ctx)->archive().scan(0, [&](gazette::indexer::ArchiveRecord&& r) {
             archived.push_back(gazette::article_to_json(r.article));
         });

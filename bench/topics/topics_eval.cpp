@@ -10,7 +10,6 @@
 #include "common/topics.hpp"
 #include "datasets.hpp"
 
-#include <simdjson.h>
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +28,7 @@ namespace {
 
 using gazette::topics_bench::ClassMap;
 using gazette::topics_bench::DatasetMap;
+using gazette::topics_bench::for_each_document;
 using gazette::topics_bench::half_of;
 using gazette::topics_bench::kGuarded;
 using gazette::topics_bench::label_matches;
@@ -122,48 +122,17 @@ int main(int argc, char** argv) {
     std::map<std::string, long> unrelated_hits;
     long docs = 0, evaluated = 0, unrelated = 0;
     double classify_ns = 0.0;
-    std::ifstream in(corpus);
-    if (!in) {
-        std::cerr << "cannot read " << corpus << "\n";
-        return 1;
-    }
-    simdjson::ondemand::parser parser;
-    std::string line;
     std::vector<long> errors_shown(map.classes.size(), 0);
     // Secondary view for single-label collections: only the best-scoring topic that belongs to
     // some class is the prediction (the gold has exactly one label; the product shows all topics).
     std::vector<std::vector<Counts>> primary(3, std::vector<Counts>(map.classes.size()));
-    while (std::getline(in, line) && (limit < 0 || docs < limit)) {
-        if (line.empty()) {
-            continue;
-        }
-        simdjson::padded_string padded(line);
-        auto doc = parser.iterate(padded);
-        gazette::Article article;
-        std::vector<std::string> labels;
-        for (auto field : doc.get_object()) {
-            const std::string_view key = field.unescaped_key();
-            if (key == "id") {
-                article.id = std::string(std::string_view(field.value().get_string()));
-            } else if (key == "title") {
-                article.title = std::string(std::string_view(field.value().get_string()));
-            } else if (key == "body") {
-                article.body = std::string(std::string_view(field.value().get_string()));
-            } else if (key == "topics") {
-                for (auto t : field.value().get_array()) {
-                    labels.emplace_back(std::string_view(t.get_string()));
-                }
-            }
-        }
+    const bool readable = for_each_document(corpus, limit, [&](const gazette::Article& article,
+                                                               const std::vector<std::string>& labels) {
         ++docs;
         if (labels.empty()) {
-            continue; // unlabelled: says nothing about precision or recall
+            return; // unlabelled: says nothing about precision or recall
         }
         ++evaluated;
-        article.lang = "en";
-        if (article.id.empty()) {
-            article.id = std::to_string(docs);
-        }
         const int half = half_of(article.id);
         const Xapian::Document xdoc = analyzer.build_document(article, tg);
         const auto t0 = std::chrono::steady_clock::now();
@@ -253,6 +222,10 @@ int main(int argc, char** argv) {
                 unrelated_fp_h[static_cast<std::size_t>(h)] += hit ? 1 : 0;
             }
         }
+    });
+    if (!readable) {
+        std::cerr << "cannot read " << corpus << "\n";
+        return 1;
     }
 
     std::printf("dataset %s: %ld docs, %ld labelled (evaluated), taxonomy %s\n", dataset.c_str(), docs,

@@ -128,6 +128,21 @@ std::uint64_t and_count(const std::uint64_t* a, const std::uint64_t* b, std::siz
     return total;
 }
 
+/// Calls `fn(d)` for every set bit d < `docs` of the first `nwords` words, in order.
+template <typename Fn>
+inline void for_each_set_bit(const std::uint64_t* words, std::size_t nwords, std::size_t docs, Fn&& fn) {
+    for (std::size_t i = 0; i < nwords; ++i) {
+        std::uint64_t w = words[i];
+        while (w != 0) {
+            const std::size_t d = i * 64 + static_cast<unsigned>(std::countr_zero(w));
+            w &= w - 1;
+            if (d < docs) {
+                fn(d);
+            }
+        }
+    }
+}
+
 } // namespace
 
 void FacetColumns::count(FacetField field, const DocSet& set, std::span<std::uint64_t> counts) const {
@@ -154,17 +169,10 @@ void FacetColumns::count(FacetField field, const DocSet& set, std::span<std::uin
         std::vector<std::uint64_t> sub(4 * width, 0);
         const std::uint32_t* dense = c.dense.data();
         std::size_t lane = 0;
-        for (std::size_t i = 0; i < nwords; ++i) {
-            std::uint64_t w = words[i];
-            while (w != 0) {
-                const std::size_t d = i * 64 + static_cast<unsigned>(std::countr_zero(w));
-                w &= w - 1;
-                if (d < docs) {
-                    ++sub[lane + dense[d]];
-                }
-                lane = lane + width == 4 * width ? 0 : lane + width;
-            }
-        }
+        for_each_set_bit(words.data(), nwords, docs, [&](std::size_t d) {
+            ++sub[lane + dense[d]];
+            lane = lane + width == 4 * width ? 0 : lane + width;
+        });
         for (std::size_t code = 0; code < c.values.size() && code < counts.size(); ++code) {
             counts[code] += sub[code + 1] + sub[width + code + 1] +
                             sub[2 * width + code + 1] + sub[3 * width + code + 1];
@@ -178,21 +186,14 @@ void FacetColumns::count(FacetField field, const DocSet& set, std::span<std::uin
     const std::uint32_t* offsets = c.offsets.data();
     const std::uint32_t* codes = c.codes.data();
     std::size_t lane = 0;
-    for (std::size_t i = 0; i < nwords; ++i) {
-        std::uint64_t w = words[i];
-        while (w != 0) {
-            const std::size_t d = i * 64 + static_cast<unsigned>(std::countr_zero(w));
-            w &= w - 1;
-            if (d < docs) {
-                std::uint64_t* lane_counts = sub.data() + lane;
-                const std::uint32_t end = offsets[d + 1];
-                for (std::uint32_t k = offsets[d]; k < end; ++k) {
-                    ++lane_counts[codes[k]];
-                }
-                lane = lane + width == 4 * width ? 0 : lane + width;
-            }
+    for_each_set_bit(words.data(), nwords, docs, [&](std::size_t d) {
+        std::uint64_t* lane_counts = sub.data() + lane;
+        const std::uint32_t end = offsets[d + 1];
+        for (std::uint32_t k = offsets[d]; k < end; ++k) {
+            ++lane_counts[codes[k]];
         }
-    }
+        lane = lane + width == 4 * width ? 0 : lane + width;
+    });
     for (std::size_t code = 0; code < width && code < counts.size(); ++code) {
         counts[code] += sub[code] + sub[width + code] + sub[2 * width + code] +
                         sub[3 * width + code];

@@ -98,6 +98,15 @@ class ShardingTest : public ::testing::Test {
     fs::path dir_;
     std::string config_;
     std::string tcpsrv_;
+
+    /// xapian-tcpsrv serving `shard`'s live pointer (a stub) on loopback `port`.
+    std::vector<std::string> tcpsrv_argv(unsigned short port, const std::string& shard,
+                                         const std::vector<std::string>& extra = {}) const {
+        std::vector<std::string> argv{tcpsrv_, "--interface", "127.0.0.1", "--port", std::to_string(port)};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        argv.push_back((dir_ / shard / "live.stub").string());
+        return argv;
+    }
 };
 
 TEST_F(ShardingTest, SearchdCombinesRemoteShardsThroughAStub) {
@@ -120,24 +129,12 @@ TEST_F(ShardingTest, SearchdCombinesRemoteShardsThroughAStub) {
     const unsigned short p2 = free_port();
     Daemon srv1(with_ready_file(dir_ / "srv1.port",
                                 p1,
-                                {tcpsrv_,
-                                 "--interface",
-                                 "127.0.0.1",
-                                 "--port",
-                                 std::to_string(p1),
-                                 (dir_ / "shard1/live.stub").string()}),
+                                tcpsrv_argv(p1, "shard1")),
                 dir_ / "srv1.port",
                 dir_ / "srv1.log");
     Daemon srv2(with_ready_file(dir_ / "srv2.port",
                                 p2,
-                                {tcpsrv_,
-                                 "--interface",
-                                 "127.0.0.1",
-                                 "--port",
-                                 std::to_string(p2),
-                                 "--idle-timeout",
-                                 "1000",
-                                 (dir_ / "shard2/live.stub").string()}),
+                                tcpsrv_argv(p2, "shard2", {"--idle-timeout", "1000"})),
                 dir_ / "srv2.port",
                 dir_ / "srv2.log");
 
@@ -243,12 +240,7 @@ TEST_F(ShardingTest, SearchdCombinesRemoteShardsThroughAStub) {
     EXPECT_EQ(http_get(sharded.port(), "/search?q=pipeline").status, 503);
     Daemon srv2_again(with_ready_file(dir_ / "srv2b.port",
                                       p2,
-                                      {tcpsrv_,
-                                       "--interface",
-                                       "127.0.0.1",
-                                       "--port",
-                                       std::to_string(p2),
-                                       (dir_ / "shard2/live.stub").string()}),
+                                      tcpsrv_argv(p2, "shard2")),
                       dir_ / "srv2b.port",
                       dir_ / "srv2b.log");
     EXPECT_TRUE(wait_until(
