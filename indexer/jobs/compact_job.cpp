@@ -34,19 +34,10 @@ Result<CompactSummary> run_compact(WriterContext& ctx, const CompactJobOptions& 
         return Error(ErrorCode::not_ready, "compact: there is no live generation yet");
     }
     summary.previous = *live;
-    remove_stale_build_dirs(dd);
-    summary.generation = dd.allocate_generation();
-    const fs::path work = build_dir(dd, summary.generation);
-    const fs::path target = dd.generation_path(summary.generation);
-    bool published = false;
-    auto discard = [&] {
-        if (published) {
-            return;
-        }
-        std::error_code ec;
-        fs::remove_all(work, ec);
-        fs::remove_all(target, ec);
-    };
+    GenerationBuild build(dd);
+    summary.generation = build.name();
+    const fs::path& work = build.work();
+    const fs::path& target = build.target();
     try {
         const fs::path source = dd.generation_path(summary.previous);
         summary.bytes_before = database_bytes(source);
@@ -70,15 +61,15 @@ Result<CompactSummary> run_compact(WriterContext& ctx, const CompactJobOptions& 
         run_exclusive(options.exclusive, [&] {
             summary.caught_up += catch_up_generation(ctx, target);
             dd.publish_live(summary.generation);
-            published = true;
+            build.mark_published();
         });
         summary.bytes_after = database_bytes(target);
         summary.deleted_generations = apply_retention(dd, ctx.config().indexer.keep_generations);
     } catch (const JobCancelled&) {
-        discard();
+        build.discard();
         summary.outcome = JobOutcome::cancelled;
     } catch (...) {
-        discard();
+        build.discard();
         throw;
     }
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

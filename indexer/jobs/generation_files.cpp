@@ -95,4 +95,20 @@ void stamp_generation(const fs::path& db_path, std::uint64_t archive_seq) {
     db.commit();
 }
 
+GenerationBuild::GenerationBuild(const DataDir& dd) {
+    remove_stale_build_dirs(dd);
+    name_ = dd.allocate_generation();
+    work_ = build_dir(dd, name_);
+    target_ = dd.generation_path(name_);
+}
+
+void GenerationBuild::discard() noexcept {
+    if (published_) {
+        return;
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(work_, ec);
+    std::filesystem::remove_all(target_, ec);
+}
+
 } // namespace gazette::indexer

@@ -21,6 +21,26 @@ std::filesystem::path build_dir(const DataDir& dd, const std::string& gen);
 /// writer lock (no job of this process is running). Returns how many were removed.
 std::size_t remove_stale_build_dirs(const DataDir& dd);
 
+/// A generation a job is building: on construction removes stale build folders and allocates
+/// the next name; knows its build folder and its final path; discard() removes both unless
+/// mark_published() was called (never remove what is live). Only while holding the writer lock.
+class GenerationBuild {
+public:
+    explicit GenerationBuild(const DataDir& dd);
+    const std::string& name() const noexcept { return name_; }
+    const std::filesystem::path& work() const noexcept { return work_; }
+    const std::filesystem::path& target() const noexcept { return target_; }
+    void mark_published() noexcept { published_ = true; }
+    /// Removes the build folder and the installed generation, errors ignored. Idempotent.
+    void discard() noexcept;
+
+private:
+    std::string name_;
+    std::filesystem::path work_;
+    std::filesystem::path target_;
+    bool published_ = false;
+};
+
 /// fsyncs every regular file directly inside `dir`, then `dir` itself. Throws std::system_error.
 void fsync_tree(const std::filesystem::path& dir);
 

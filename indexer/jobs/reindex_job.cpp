@@ -22,23 +22,14 @@ Result<ReindexSummary> run_reindex(WriterContext& ctx, const ReindexJobOptions& 
     auto log = logger("jobs");
     ReindexSummary summary;
     summary.max_diff = ctx.config().indexer.reindex_max_diff;
-    remove_stale_build_dirs(dd);
     summary.previous = dd.live_generation().value_or(std::string());
-    summary.generation = dd.allocate_generation();
-    const fs::path work = build_dir(dd, summary.generation);
-    const fs::path target = dd.generation_path(summary.generation);
+    GenerationBuild build(dd);
+    summary.generation = build.name();
+    const fs::path& work = build.work();
+    const fs::path& target = build.target();
     log->info("reindex started generation={} previous={}", summary.generation,
               summary.previous.empty() ? "(none)" : summary.previous);
 
-    bool published = false;
-    auto discard = [&] {
-        if (published) {
-            return; // never remove what is live now
-        }
-        std::error_code ec;
-        fs::remove_all(work, ec);
-        fs::remove_all(target, ec);
-    };
     try {
         // Records appended from here on are caught up below: the scan may see some of them
         // already, which is harmless because upserts and deletes are idempotent.
@@ -76,7 +67,7 @@ Result<ReindexSummary> run_reindex(WriterContext& ctx, const ReindexJobOptions& 
         summary.archive_seq = seq_meta.empty() ? 0 : std::stoull(seq_meta);
         summary.archive_ids = summary.caught_up == 0 ? pass1_ids : ctx.archive().live_ids(summary.archive_seq).size();
         if (summary.documents != summary.archive_ids) {
-            discard();
+            build.discard();
             return Error(ErrorCode::internal,
                          fmt::format("reindex: generation {} has {} documents but the archive has {} live ids; "
                                      "the generation was removed and the live one left as it was",
@@ -102,17 +93,17 @@ Result<ReindexSummary> run_reindex(WriterContext& ctx, const ReindexJobOptions& 
                 // Whatever arrived since the first catch-up, then the atomic swap.
                 summary.caught_up += catch_up_generation(ctx, target);
                 dd.publish_live(summary.generation);
-                published = true;
+                build.mark_published();
             });
             summary.outcome = JobOutcome::published;
             summary.deleted_generations = apply_retention(dd, ctx.config().indexer.keep_generations);
             summary.documents = Xapian::Database(target.string()).get_doccount();
         }
     } catch (const JobCancelled&) {
-        discard();
+        build.discard();
         summary.outcome = JobOutcome::cancelled;
     } catch (...) {
-        discard();
+        build.discard();
         throw;
     }
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

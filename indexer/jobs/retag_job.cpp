@@ -161,20 +161,11 @@ Result<RetagSummary> run_retag(WriterContext& ctx, const RetagJobOptions& option
         return Error(ErrorCode::not_ready, "retag: there is no live generation yet; run 'index' or 'reindex' first");
     }
     summary.previous = *live;
-    remove_stale_build_dirs(dd);
-    summary.generation = dd.allocate_generation();
-    const fs::path work = build_dir(dd, summary.generation);
+    GenerationBuild build(dd);
+    summary.generation = build.name();
+    const fs::path& work = build.work();
     const fs::path copy = work / "db";
-    const fs::path target = dd.generation_path(summary.generation);
-    bool published = false;
-    auto discard = [&] {
-        if (published) {
-            return;
-        }
-        std::error_code ec;
-        fs::remove_all(work, ec);
-        fs::remove_all(target, ec);
-    };
+    const fs::path& target = build.target();
     try {
         Result<void> reloaded;
         run_exclusive(options.exclusive, [&] {
@@ -184,7 +175,7 @@ Result<RetagSummary> run_retag(WriterContext& ctx, const RetagJobOptions& option
             }
         });
         if (!reloaded) {
-            discard();
+            build.discard();
             return reloaded.error();
         }
         log->info("retag started generation={} from={}", summary.generation, summary.previous);
@@ -208,15 +199,15 @@ Result<RetagSummary> run_retag(WriterContext& ctx, const RetagJobOptions& option
         run_exclusive(options.exclusive, [&] {
             summary.caught_up += catch_up_generation(ctx, target);
             dd.publish_live(summary.generation);
-            published = true;
+            build.mark_published();
         });
         summary.outcome = JobOutcome::published;
         summary.deleted_generations = apply_retention(dd, ctx.config().indexer.keep_generations);
     } catch (const JobCancelled&) {
-        discard();
+        build.discard();
         summary.outcome = JobOutcome::cancelled;
     } catch (...) {
-        discard();
+        build.discard();
         throw;
     }
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
