@@ -1,4 +1,5 @@
 #include "common/analyzer.hpp"
+#include "common/hit_summary.hpp"
 
 #include "common/caching_stemmer.hpp"
 #include "common/dates.hpp"
@@ -298,6 +299,8 @@ void Analyzer::retopic_document(Xapian::Document& doc, const Article& a) const {
     }
     // An empty value removes the slot (remove_value would throw when it is absent).
     doc.add_value(schema::kSlotTopics, join_multi(ids));
+    // Topics are part of the summary, so both are rewritten with the data (retag too).
+    doc.add_value(schema::kSlotHit, encode_hit_summary(a));
     doc.set_data(article_to_json(a));
 }
 

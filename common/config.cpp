@@ -253,6 +253,7 @@ Result<void> read_searchd(const toml::table& t, SearchdConfig& c) {
     GAZETTE_TRY(r.read("listen", c.listen));
     GAZETTE_TRY(r.read("threads", c.threads));
     GAZETTE_TRY(r.read("io_threads", c.io_threads));
+    GAZETTE_TRY(r.read("io_spin_us", c.io_spin_us));
     GAZETTE_TRY(r.read("static_dir", c.static_dir));
     GAZETTE_TRY(r.read("cache_entries", c.cache_entries));
     GAZETTE_TRY(r.read("open_search", c.open_search));
@@ -441,6 +442,11 @@ Result<void> validate_config(const Config& c) {
         return Error(ErrorCode::bad_config, "rate_limit.requests_per_s must be > 0 and burst >= 1",
                      "rate_limit.requests_per_s");
     }
+    if (c.searchd.io_spin_us > 10000) {
+        return Error(ErrorCode::bad_config,
+                     fmt::format("searchd.io_spin_us must be 0..10000 (microseconds), got {}", c.searchd.io_spin_us),
+                     "searchd.io_spin_us");
+    }
     if (c.analysis.title_weight < 1 || c.analysis.title_weight > 100) {
         return Error(ErrorCode::bad_config,
                      fmt::format("analysis.title_weight must be 1..100, got {}", c.analysis.title_weight),
@@ -479,6 +485,7 @@ std::string config_to_toml(const Config& c) {
         {"searchd", toml::table{{"listen", c.searchd.listen},
                                 {"threads", static_cast<int64_t>(c.searchd.threads)},
                                 {"io_threads", static_cast<int64_t>(c.searchd.io_threads)},
+                                {"io_spin_us", static_cast<int64_t>(c.searchd.io_spin_us)},
                                 {"static_dir", c.searchd.static_dir},
                                 {"cache_entries", static_cast<int64_t>(c.searchd.cache_entries)},
                                 {"open_search", c.searchd.open_search},

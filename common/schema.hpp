@@ -39,6 +39,10 @@ enum Slot : Xapian::valueno {
     kSlotAuthors = 6,  ///< multi-valued: author display names joined by kMultiSep
     kSlotTags = 7,     ///< multi-valued: tags joined by kMultiSep
     kSlotTitleKey = 8, ///< reserved: lower-cased title for exact-title lookups
+    /// Result-list fields (common/hit_summary.hpp). Added without a version bump: it is
+    /// additive, and readers fall back to the document data where it is empty (generations
+    /// built before it; a reindex adds it).
+    kSlotHit = 9,
 };
 
 /// Separator of multi-valued slots. Unit separator: stripped from all input text.

@@ -90,6 +90,9 @@ struct ServerOptions {
     std::uint32_t header_read_timeout_s = 10;
     std::uint32_t body_read_timeout_s = 30;
     std::uint32_t keep_alive_idle_s = 60;
+    /// After handling events, an I/O thread polls for this long before sleeping in epoll
+    /// (0 = never spin). Cuts a keep-alive request's latency by the thread wake-up cost.
+    std::uint32_t io_spin_us = 0;
     std::string server_name = "gazette";
     std::function<void(const AccessRecord&)> on_access; ///< optional
 };

@@ -139,6 +139,7 @@ int run(int argc, char** argv) {
     options.header_read_timeout_s = config.limits.header_read_timeout_s;
     options.body_read_timeout_s = config.limits.body_read_timeout_s;
     options.keep_alive_idle_s = config.limits.keep_alive_idle_s;
+    options.io_spin_us = config.searchd.io_spin_us;
     options.server_name = std::string("gazette-searchd/") + GAZETTE_VERSION;
     options.on_access = [&service](const gazette::httpd::AccessRecord& r) { service.on_access(r); };
 

@@ -496,6 +496,7 @@ int main(int argc, char** argv) {
     std::size_t rounds = 5;
     std::uint64_t seed = 42;
     bool smoke = false;
+    std::string snippet_modes = "both";
     app.add_option("--corpus", corpus, "JSONL corpus the index was built from (query source)")->required();
     app.add_option("--data-dir", data_dir, "gazette data dir; indexed from --corpus when it has no live generation");
     app.add_option("--work-dir", work_dir, "fresh scratch folder (default: a temp dir, removed)");
@@ -514,6 +515,8 @@ int main(int argc, char** argv) {
     app.add_option("--rounds", rounds, "alternating bare/searchd rounds per measurement")->check(CLI::PositiveNumber);
     app.add_option("--log-level", log_level, "searchd log level (info logs every request)");
     app.add_option("--limit", limit, "use only the first N articles of --corpus");
+    app.add_option("--snippets", snippet_modes, "measure without snippets, with them, or both")
+        ->check(CLI::IsMember({"no", "yes", "both"}));
     app.add_flag("--smoke", smoke, "exit 2 unless every run answered queries without errors (CTest)");
     CLI11_PARSE(app, argc, argv);
 
@@ -619,6 +622,9 @@ int main(int argc, char** argv) {
         std::vector<Ratio> ratios;
         for (const auto& [set_name, qs] : query_sets) {
             for (const bool snippets : {false, true}) {
+                if (snippet_modes != "both" && snippets != (snippet_modes == "yes")) {
+                    continue;
+                }
                 for (const std::size_t c : concurrency) {
                     Ratio r{set_name, snippets, c, {}, {}};
                     Accumulator bare_acc;

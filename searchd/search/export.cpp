@@ -7,6 +7,7 @@
 #include "common/data_dir.hpp"
 #include "common/schema.hpp"
 #include "searchd/search/generation_watcher.hpp"
+#include "searchd/search/hit_fields.hpp"
 #include "searchd/search/research_query.hpp"
 #include "searchd/search/snippet.hpp"
 #include "searchd/search/weighting.hpp"
@@ -138,16 +139,28 @@ Result<std::vector<ExportRecord>> ExportCursor::next_batch(std::size_t n) {
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const Xapian::Document doc = it.get_document();
         ExportRecord r;
-        r.hit = hit_from_document(doc, it.get_weight());
-        auto article = article_from_json(doc.get_data());
-        if (article) {
-            r.hit.title = article->title;
+        // Exports carry the raw title (CSV and NDJSON are not HTML).
+        std::optional<HitSummary> summary;
+        if (!im.with_body && !im.snippets) {
+            summary = stored_hit_summary(doc);
+        }
+        if (summary) {
+            std::string title = summary->title;
+            r.hit = hit_from_summary(std::move(*summary), it.get_weight());
+            r.hit.title = std::move(title);
+        } else if (auto article = article_from_stored_json(doc.get_data(), true)) {
+            std::string body = std::move(article->body);
+            std::string title = article->title;
+            r.hit = hit_from_article(std::move(*article), it.get_weight());
+            r.hit.title = std::move(title);
             if (im.snippets) {
-                r.hit.snippet = plain_text(im.snippets->generate(article->body, im.snippet_chars));
+                r.hit.snippet = plain_text(im.snippets->generate(body, im.snippet_chars));
             }
             if (im.with_body) {
-                r.body = std::move(article->body);
+                r.body = std::move(body);
             }
+        } else {
+            r.hit.score = it.get_weight();
         }
         im.last_date = doc.get_value(schema::kSlotDate);
         im.last_docid = *it;

@@ -19,24 +19,4 @@ Result<QueryPlan> research_plan(const GenerationAccess& g, const SearchRequest& 
     return build_query_plan(qp, request, g.env.analyzer->query_flags(), g.env.config->limits);
 }
 
-Hit hit_from_document(const Xapian::Document& doc, double score) {
-    Hit hit;
-    hit.score = score;
-    auto article = article_from_stored_json(doc.get_data(), false);
-    if (!article) {
-        return hit;
-    }
-    hit.id = article->id;
-    hit.title = text::html_escape(article->title);
-    hit.url = article->url;
-    hit.source = article->source;
-    hit.authors = article->authors;
-    hit.date = article->date;
-    hit.lang = article->lang;
-    for (const auto& t : article->topics) {
-        hit.topics.push_back(t.id);
-    }
-    return hit;
-}
-
 } // namespace gazette::searchd

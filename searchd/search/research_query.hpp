@@ -16,9 +16,6 @@ namespace gazette::searchd {
 /// Errors: bad_query (with position), too_complex, bad_request.
 [[nodiscard]] Result<QueryPlan> research_plan(const GenerationAccess& g, const SearchRequest& request);
 
-/// A hit from a document's stored data (title HTML-escaped, no snippet).
-Hit hit_from_document(const Xapian::Document& doc, double score);
-
 /// Maps the query-time Xapian exceptions (wildcard too broad, parser errors) to Errors;
 /// runs `fn` otherwise. Use around get_mset calls of research code.
 template <class F>

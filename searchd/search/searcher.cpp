@@ -10,6 +10,7 @@
 #include "searchd/search/cursor.hpp"
 #include "searchd/search/facets.hpp"
 #include "searchd/search/generation_watcher.hpp"
+#include "searchd/search/hit_fields.hpp"
 #include "searchd/search/match_set.hpp"
 #include "searchd/search/query_builder.hpp"
 #include "searchd/search/result_cache.hpp"
@@ -62,6 +63,19 @@ struct OpenGeneration {
     Xapian::Database db;
     std::map<std::string, Xapian::QueryParser, std::less<>> parsers;
 };
+
+/// Whether every term of the query occurs in the archive, from the statistics the match already
+/// gathered (no index lookups). A query word always becomes its unstemmed or its stemmed term,
+/// and suggest_spelling skips a word when either occurs; so when every term occurs and only
+/// absent words are checked, it has nothing to do.
+bool every_term_occurs(const Xapian::MSet& mset, const Xapian::Query& query) {
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+        if (mset.get_termfreq(*t) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
 
 /// Thrown inside a search attempt to ask for a retry after reopen().
 struct Retry {};
@@ -210,29 +224,19 @@ std::uint64_t Searcher::last_doc_count() const noexcept { return impl_->doc_coun
 
 Hit Searcher::Impl::make_hit(const Xapian::MSetIterator& it, const SnippetGenerator& snippets,
                              const SearchRequest& request, Xapian::Enquire& enquire) {
-    Hit hit;
-    hit.score = it.get_weight();
     const Xapian::Document doc = it.get_document();
-    // The body (most of the stored bytes) is decoded only when a snippet needs it.
-    auto article = article_from_stored_json(doc.get_data(), request.snippet_chars > 0);
-    if (!article) {
+    Hit hit;
+    if (request.snippet_chars == 0) {
+        // The summary slot: a few hundred bytes instead of the whole stored article.
+        hit = hit_from_document(doc, it.get_weight());
+    } else if (auto article = article_from_stored_json(doc.get_data(), true)) {
+        std::string body = std::move(article->body);
+        hit = hit_from_article(std::move(*article), it.get_weight());
+        hit.snippet = snippets.generate(body, request.snippet_chars);
+    } else {
         // Should never happen: the indexer wrote this data. Keep the hit, log the damage.
         logger("search")->error("docid {} has unreadable data: {}", *it, article.error().message);
-        return hit;
-    }
-    Article& a = *article;
-    hit.id = a.id;
-    hit.title = text::html_escape(a.title);
-    hit.url = a.url;
-    hit.source = a.source;
-    hit.authors = a.authors;
-    hit.date = a.date;
-    hit.lang = a.lang;
-    for (const auto& t : a.topics) {
-        hit.topics.push_back(t.id);
-    }
-    if (request.snippet_chars > 0) {
-        hit.snippet = snippets.generate(a.body, request.snippet_chars);
+        hit.score = it.get_weight();
     }
     if (request.explain) {
         for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
@@ -433,7 +437,9 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         // 10,000 documents). Otherwise only words the archive lacks entirely, so that
         // "energy securty" gets a suggestion although "energy" alone finds plenty.
         spelling.rare_at_most = result.total.value < kSuggestBelow ? doccount / 10000 : 0;
-        result.suggestion = suggest_spelling(g.db, request.q, env.analyzer->stemmer(lang), spelling);
+        if (spelling.rare_at_most > 0 || !every_term_occurs(mset, plan->text)) {
+            result.suggestion = suggest_spelling(g.db, request.q, env.analyzer->stemmer(lang), spelling);
+        }
     }
 
     // Another page exists: hand out a cursor pinned to this generation.

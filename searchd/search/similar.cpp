@@ -1,6 +1,7 @@
 #include "searchd/search/similar.hpp"
 
 #include "common/schema.hpp"
+#include "searchd/search/hit_fields.hpp"
 #include "searchd/search/query_builder.hpp"
 #include "searchd/search/research_query.hpp"
 #include "searchd/search/weighting.hpp"

@@ -1,4 +1,5 @@
 #include "searchd/search/suggest.hpp"
+#include "searchd/search/hit_fields.hpp"
 #include "searchd/search/shard_set.hpp"
 
 #include "common/article.hpp"
@@ -272,7 +273,15 @@ Result<SuggestResult> run_suggest(const Xapian::Database& db, const std::string&
             mset = run(Xapian::Query(Xapian::Query::OP_AND_MAYBE, last_query, any));
         }
         for (auto it = mset.begin(); it != mset.end(); ++it) {
-            auto article = article_from_json(it.get_document().get_data());
+            const Xapian::Document doc = it.get_document();
+            // The summary slot when present: an autocomplete answer should not read whole articles.
+            if (auto summary = stored_hit_summary(doc)) {
+                result.titles.push_back(SuggestTitle{
+                    std::move(summary->id), highlight_title(summary->title, earlier, fuzzy, last),
+                    std::move(summary->url)});
+                continue;
+            }
+            auto article = article_from_stored_json(doc.get_data(), false);
             if (!article) {
                 continue;
             }

@@ -1,5 +1,6 @@
 #include "common/analyzer.hpp"
 #include "common/data_dir.hpp"
+#include "common/hit_summary.hpp"
 #include "common/schema.hpp"
 
 #include "tests/support/temp_dir.hpp"
@@ -133,6 +134,64 @@ TEST(Analyzer, RetopicReplacesTopicTerms) {
     }
     EXPECT_FALSE(has_energy);
     EXPECT_TRUE(has_military);
+    // The result-list summary follows the new topics.
+    const auto summary = decode_hit_summary(doc.get_value(schema::kSlotHit));
+    ASSERT_TRUE(summary);
+    EXPECT_EQ(summary->topics, std::vector<std::string>{"military"});
+}
+
+TEST(HitSummary, StoredSlotHoldsTheResultListFields) {
+    Fixture f;
+    auto a = make_article("h1", "Pipeline <talks> \"resume\"", "Body text.");
+    a.url = "https://example.org/a?x=1&y=2";
+    a.topics = {TopicScore{"energy", 2.5, false}, TopicScore{"sanctions", 1, true}};
+    f.add(a);
+    Xapian::Database db((f.dir.path() / "db").string());
+    const auto doc = db.get_document(*db.postlist_begin(std::string(schema::kIdPrefix) + "h1"));
+    const auto h = decode_hit_summary(doc.get_value(schema::kSlotHit));
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->id, "h1");
+    EXPECT_EQ(h->title, "Pipeline <talks> \"resume\""); // raw: escaping is the reader's job
+    EXPECT_EQ(h->url, a.url);
+    EXPECT_EQ(h->source, "Example News");
+    EXPECT_EQ(h->date, "2024-05-16");
+    EXPECT_EQ(h->lang, "en");
+    EXPECT_EQ(h->authors, (std::vector<std::string>{"Jane Roe", "John Doe"}));
+    EXPECT_EQ(h->topics, (std::vector<std::string>{"energy", "sanctions"}));
+}
+
+TEST(HitSummary, RoundTripsEmptyAndLongFields) {
+    Article a;
+    a.id = "x";
+    a.title = std::string(1000, 't'); // lengths above 127 take two LEB128 bytes
+    a.body = "not stored in the summary";
+    const auto h = decode_hit_summary(encode_hit_summary(a));
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->title.size(), 1000u);
+    EXPECT_TRUE(h->url.empty());
+    EXPECT_TRUE(h->date.empty());
+    EXPECT_TRUE(h->authors.empty());
+    EXPECT_TRUE(h->topics.empty());
+}
+
+TEST(HitSummary, RejectsMissingOrDamagedValues) {
+    EXPECT_FALSE(decode_hit_summary("")); // generation built before the slot existed
+    Article a;
+    a.id = "damaged";
+    a.title = "Title";
+    a.authors = {"A", "B"};
+    const std::string good = encode_hit_summary(a);
+    ASSERT_TRUE(decode_hit_summary(good));
+    for (std::size_t cut = 1; cut < good.size(); ++cut) {
+        EXPECT_FALSE(decode_hit_summary(std::string_view(good).substr(0, cut))) << "cut at " << cut;
+    }
+    EXPECT_FALSE(decode_hit_summary(good + "x"));       // trailing bytes
+    std::string wrong_version = good;
+    wrong_version[0] = 2;
+    EXPECT_FALSE(decode_hit_summary(wrong_version));
+    std::string huge_length = good;
+    huge_length[1] = static_cast<char>(0xff);           // an id length that runs past the end
+    EXPECT_FALSE(decode_hit_summary(huge_length));
 }
 
 TEST(Article, NormaliseValidatesFields) {

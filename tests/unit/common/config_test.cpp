@@ -69,6 +69,22 @@ TEST(Config, TitleWeightIsReadAndBounded) {
     EXPECT_EQ(load_config("")->analysis.title_weight, 5u) << "default";
 }
 
+TEST(Config, IoSpinIsReadAndBounded) {
+    test::TempDir dir;
+    EXPECT_EQ(load_config("")->searchd.io_spin_us, 50u) << "default";
+    auto c = load_config(write_config(dir, "data_dir = \"/tmp/x\"\n[searchd]\nio_spin_us = 0\n"));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->searchd.io_spin_us, 0u);
+    EXPECT_TRUE(validate_config(*c));
+    c->searchd.io_spin_us = 20000;
+    auto invalid = validate_config(*c);
+    ASSERT_FALSE(invalid);
+    EXPECT_NE(invalid.error().message.find("searchd.io_spin_us"), std::string::npos);
+    auto negative = load_config(write_config(dir, "data_dir = \"/tmp/x\"\n[searchd]\nio_spin_us = -1\n"));
+    ASSERT_FALSE(negative);
+    EXPECT_NE(negative.error().message.find("searchd.io_spin_us"), std::string::npos);
+}
+
 TEST(Config, SyntaxErrorsGiveLineAndColumn) {
     test::TempDir dir;
     auto r = load_config(write_config(dir, "a = 1\nb = = 2\n"));

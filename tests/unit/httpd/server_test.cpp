@@ -520,6 +520,62 @@ TEST(Server, ManyClientsOnSeveralIoThreads) {
     EXPECT_EQ(calls.load(), 200);
 }
 
+TEST(Server, SpinningIoThreadsServeAndStopLikeSleepingOnes) {
+    ServerOptions options;
+    options.io_threads = 2;
+    options.io_spin_us = 200;
+    std::atomic<int> calls{0};
+    std::vector<std::thread> late;
+    std::mutex late_mutex;
+    TestServer server(options, [&](Request&& request, Responder respond) {
+        ++calls;
+        const std::string n = request.param("n").value_or("?");
+        if (request.path == "/later") {
+            // answered from another thread: the spinning I/O thread must pick the write up
+            std::lock_guard lock(late_mutex);
+            late.emplace_back([respond = std::move(respond), n] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                respond(text(n));
+            });
+            return;
+        }
+        respond(text(n));
+    });
+    std::vector<std::thread> clients;
+    std::atomic<int> correct{0};
+    for (int c = 0; c < 4; ++c) {
+        clients.emplace_back([&, c] {
+            try {
+                Client client(server.port());
+                for (int i = 0; i < 50; ++i) {
+                    const std::string n = std::to_string(c * 100 + i);
+                    const std::string path = i % 5 == 0 ? "/later" : "/now";
+                    if (client.request(get(path + "?n=" + n)).body() == n) {
+                        ++correct;
+                    }
+                    if (i % 10 == 0) {
+                        // idle longer than the spin budget: the thread must wake from epoll
+                        std::this_thread::sleep_for(std::chrono::milliseconds(3));
+                    }
+                }
+            } catch (const std::exception&) { // counted as missing answers below
+            }
+        });
+    }
+    for (auto& client : clients) {
+        client.join();
+    }
+    EXPECT_EQ(correct.load(), 200);
+    EXPECT_EQ(calls.load(), 200);
+    const auto stop_at = std::chrono::steady_clock::now();
+    server.server().stop(5);
+    server.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - stop_at, std::chrono::milliseconds(1500));
+    for (auto& t : late) {
+        t.join();
+    }
+}
+
 TEST(Server, ConnectionsSpreadOverIoThreadsAndStayOnTheirs) {
     ServerOptions options;
     options.io_threads = 2;

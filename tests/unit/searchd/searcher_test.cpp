@@ -11,6 +11,7 @@
 
 #include <thread>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -85,6 +86,68 @@ TEST_F(SearcherTest, SearchReturnsHitsWithFields) {
     EXPECT_NE(h.snippet.find("<mark>pipeline</mark>"), std::string::npos) << h.snippet;
     EXPECT_GT(h.score, 0);
     EXPECT_FALSE(r->parsed.empty());
+}
+
+/// The fields every hit shows, for comparing two ways of reading them.
+std::vector<std::string> hit_fields(const SearchResult& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits) {
+        std::string row = h.id + "|" + h.title + "|" + h.url + "|" + h.source + "|" + h.date + "|" + h.lang;
+        for (const auto& a : h.authors) {
+            row += "|a:" + a;
+        }
+        for (const auto& t : h.topics) {
+            row += "|t:" + t;
+        }
+        out.push_back(row);
+    }
+    return out;
+}
+
+TEST_F(SearcherTest, SummarySlotGivesTheSameHitsAsTheStoredArticle) {
+    auto corpus = test::sample_corpus();
+    corpus[0].title = "Gas <pipeline> & \"China\""; // escaping must match too
+    corpus[0].url = "https://example.org/a1?x=1&y=2";
+    publish("g000001", corpus);
+    Searcher s = make();
+    SearchRequest summary_path = req("gas OR sanctions OR drills OR note OR trade");
+    summary_path.snippet_chars = 0;
+    SearchRequest article_path = summary_path;
+    article_path.snippet_chars = 80;
+    auto a = s.search(summary_path);
+    auto b = s.search(article_path);
+    ASSERT_TRUE(a && b);
+    ASSERT_GE(a->hits.size(), 6U);
+    EXPECT_EQ(hit_fields(*a), hit_fields(*b));
+    EXPECT_EQ(a->hits[0].snippet, "");
+    const auto rows = hit_fields(*a);
+    EXPECT_NE(std::find(rows.begin(), rows.end(),
+                        "a1|Gas &lt;pipeline&gt; &amp; &quot;China&quot;|https://example.org/a1?x=1&y=2|Reuters|"
+                        "2024-05-16|en|a:Ann Lee|t:energy|t:trade"),
+              rows.end());
+}
+
+TEST_F(SearcherTest, GenerationWithoutSummarySlotFallsBackToTheStoredArticle) {
+    publish("g000001", test::sample_corpus());
+    Searcher s = make();
+    SearchRequest r = req("gas OR pipeline OR trade");
+    r.snippet_chars = 0;
+    auto with_slot = s.search(r);
+    ASSERT_TRUE(with_slot);
+    {
+        // A generation written before the slot existed: same documents, slot removed.
+        Xapian::WritableDatabase db(data_dir_.generation_path("g000001").string(), Xapian::DB_OPEN);
+        for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+            Xapian::Document doc = db.get_document(*it);
+            ASSERT_FALSE(doc.get_value(schema::kSlotHit).empty());
+            doc.remove_value(schema::kSlotHit);
+            db.replace_document(*it, doc);
+        }
+        db.commit();
+    }
+    auto without_slot = s.search(r);
+    ASSERT_TRUE(without_slot);
+    EXPECT_EQ(hit_fields(*without_slot), hit_fields(*with_slot));
 }
 
 TEST_F(SearcherTest, FacetCountsMatchBruteForce) {
