@@ -86,7 +86,38 @@ struct TermRange {
     std::vector<std::string> terms;
     std::vector<Xapian::doccount> freqs;
     std::vector<std::uint32_t> lengths;
+    std::vector<std::uint64_t> letters; ///< letter_set() of each term
 };
+
+/// The set of ASCII letters and digits in a word, one bit each; bit 63 marks any other byte
+/// (non-ASCII words are not filtered by letter sets).
+std::uint64_t letter_set(std::string_view w) noexcept {
+    std::uint64_t set = 0;
+    for (const char c : w) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 'a' && u <= 'z') {
+            set |= std::uint64_t{1} << (u - 'a');
+        } else if (u >= '0' && u <= '9') {
+            set |= std::uint64_t{1} << (26 + u - '0');
+        } else {
+            set |= std::uint64_t{1} << 63;
+        }
+    }
+    return set;
+}
+
+/// A necessary condition for an edit distance <= limit, checked before the table: each edit
+/// removes at most one distinct letter of one word from the other's set (a transposition
+/// none), so more than `limit` letters of either word missing from the other means more than
+/// `limit` edits. Rejects most candidates of the same length for the price of two popcounts.
+bool letters_within(std::uint64_t a, std::uint64_t b, std::size_t limit) noexcept {
+    constexpr std::uint64_t kOther = std::uint64_t{1} << 63;
+    if (((a | b) & kOther) != 0) {
+        return true;
+    }
+    return static_cast<std::size_t>(__builtin_popcountll(a & ~b)) <= limit &&
+           static_cast<std::size_t>(__builtin_popcountll(b & ~a)) <= limit;
+}
 
 /// Term ranges kept in memory per database revision, so that a scan walks a vector instead of
 /// Xapian's B-tree (which was most of the cost of a suggestion). Every query still scans and
@@ -122,6 +153,7 @@ public:
             range->terms.push_back(*t);
             range->freqs.push_back(t.get_termfreq());
             range->lengths.push_back(static_cast<std::uint32_t>(code_point_count(range->terms.back())));
+            range->letters.push_back(letter_set(range->terms.back()));
         }
         std::lock_guard lock(mutex_);
         if (cached_terms_ + range->terms.size() > kMaxCachedTerms) {
@@ -216,11 +248,15 @@ std::optional<std::string> suggest_spelling(const Xapian::Database& db, std::str
                 best_freq = f;
             }
         };
+        const std::uint64_t word_letters = letter_set(lower);
         if (const auto range = term_range_cache().get(db, first, options.max_scan)) {
             for (std::size_t k = 0; k < range->terms.size(); ++k) {
                 const std::size_t m = range->lengths[k];
                 if ((len > m ? len - m : m - len) > limit) {
                     continue; // cheap length test first: most terms stop here
+                }
+                if (!letters_within(word_letters, range->letters[k], limit)) {
+                    continue;
                 }
                 consider(range->terms[k], edit_distance(lower, range->terms[k], limit), range->freqs[k]);
             }

@@ -18,6 +18,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <random>
 
 namespace fs = std::filesystem;
 using namespace gazette::searchd;
@@ -91,6 +93,70 @@ TEST(Spelling, SuggestsFromTheTermDictionary) {
     EXPECT_FALSE(suggest_spelling(db, "zzzzqqq", stem).has_value());
     // Same answer when the term list comes from memory the second time.
     EXPECT_EQ(suggest_spelling(db, "wind turbnes", stem).value_or(""), "wind turbines");
+}
+
+TEST(Spelling, SuggestionsEqualABruteForceScanOfTheDictionary) {
+    // A dense random vocabulary over few letters, so that many terms are within two edits of
+    // each other: the letter-set filter and the cached term lists must not change any answer.
+    TempDir dir;
+    std::mt19937 rng(7);
+    const std::string alphabet = "aeinrst";
+    auto random_word = [&](std::size_t min_len, std::size_t max_len) {
+        std::string w(min_len + rng() % (max_len - min_len + 1), 'a');
+        for (auto& c : w) {
+            c = alphabet[rng() % alphabet.size()];
+        }
+        return w;
+    };
+    std::map<std::string, Xapian::doccount> vocabulary;
+    {
+        Xapian::WritableDatabase db((dir.path() / "db").string(), Xapian::DB_CREATE);
+        std::vector<Xapian::Document> docs(4);
+        for (int i = 0; i < 3000; ++i) {
+            const std::string w = random_word(3, 8);
+            const Xapian::doccount in_docs = 1 + rng() % 4;
+            for (Xapian::doccount d = 0; d < in_docs; ++d) {
+                docs[d].add_term(w);
+            }
+            vocabulary[w] = std::max(vocabulary[w], in_docs);
+        }
+        for (auto& d : docs) {
+            db.add_document(d);
+        }
+        db.commit();
+    }
+    Xapian::Database db((dir.path() / "db").string());
+    const Xapian::Stem none;
+    int suggested = 0;
+    for (int q = 0; q < 400; ++q) {
+        std::string word = random_word(3, 9);
+        if (vocabulary.count(word) != 0 || db.get_termfreq(word) != 0) {
+            continue;
+        }
+        // Brute force over the whole dictionary, in term order, with the documented rule.
+        const std::size_t limit = word.size() <= 4 ? 1 : 2;
+        std::string best;
+        std::size_t best_dist = limit + 1;
+        Xapian::doccount best_freq = 0;
+        for (const auto& [term, freq] : vocabulary) {
+            if (term[0] != word[0]) {
+                continue;
+            }
+            const std::size_t d = edit_distance(word, term, limit);
+            if (d == 0 || d > limit) {
+                continue;
+            }
+            if (d < best_dist || (d == best_dist && freq > best_freq)) {
+                best = term;
+                best_dist = d;
+                best_freq = freq;
+            }
+        }
+        const auto got = suggest_spelling(db, word, none);
+        EXPECT_EQ(got.value_or(""), best) << "word " << word;
+        suggested += best.empty() ? 0 : 1;
+    }
+    EXPECT_GT(suggested, 100) << "the vocabulary should make most words correctable";
 }
 
 TEST(Spelling, NewRevisionIsScannedAfresh) {
