@@ -113,6 +113,29 @@ struct Engine::Impl {
         }
     }
 
+    /// After a swap: rebuild the /suggest completion index for the new generation on a worker,
+    /// so that the first keystroke after the swap does not pay the build (240 ms at 100k).
+    /// Only when autocomplete is in use (an index was built before): a server nobody asks
+    /// for suggestions keeps no term list in memory. Skipped when the queue is full.
+    void warm_caches() {
+        if (!pool || suggest_index.builds() == 0) {
+            return;
+        }
+        (void)pool->try_submit([this](Searcher& s) {
+            try {
+                auto warmed = s.with_generation({}, [&](const GenerationAccess& g) -> Result<void> {
+                    (void)suggest_index.get(g.db, g.name);
+                    return {};
+                });
+                if (!warmed) {
+                    logger("search")->warn("suggest warm-up skipped: {}", warmed.error().message);
+                }
+            } catch (const std::exception& e) {
+                logger("search")->warn("suggest warm-up failed: {}", e.what());
+            }
+        });
+    }
+
     template <class T, class F>
     bool submit(Callback<T> done, F&& work) {
         if (!pool) {
@@ -131,7 +154,6 @@ Engine::Engine(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
 Engine::~Engine() { stop(); }
 
 void Engine::start() {
-    impl_->watcher.start();
     const std::size_t threads = worker_count(impl_->config);
     const std::size_t depth = impl_->config.limits.search_queue_depth > 0
                                   ? impl_->config.limits.search_queue_depth
@@ -139,6 +161,9 @@ void Engine::start() {
     const SearchEnv env = impl_->env();
     impl_->pool = std::make_unique<WorkerPool>(threads, depth,
                                                [env] { return std::make_unique<Searcher>(env); });
+    Impl* impl = impl_.get();
+    impl_->watcher.set_on_change([impl] { impl->warm_caches(); });
+    impl_->watcher.start();
     logger("search")->info("search workers={} queue_depth={}", threads, depth);
 }
 
@@ -234,6 +259,8 @@ std::uint64_t Engine::cache_hits() const { return impl_->cache.hits(); }
 std::uint64_t Engine::cache_misses() const { return impl_->cache.misses(); }
 
 std::size_t Engine::cache_size() const { return impl_->cache.size(); }
+
+std::uint64_t Engine::suggest_index_builds() const { return impl_->suggest_index.builds(); }
 
 void Engine::clear_caches() {
     impl_->cache.clear();

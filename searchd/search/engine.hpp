@@ -69,6 +69,8 @@ public:
     std::uint64_t cache_hits() const;
     std::uint64_t cache_misses() const;
     std::size_t cache_size() const;
+    /// Completion indexes built so far (/suggest), warm-ups after swaps included.
+    std::uint64_t suggest_index_builds() const;
     /// Empties the result cache and the suggest index (admin; benchmarks of cold queries).
     void clear_caches();
 

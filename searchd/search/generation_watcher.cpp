@@ -84,7 +84,9 @@ void GenerationWatcher::run() {
             break;
         }
         lock.unlock();
-        poll_once();
+        if (poll_once() && on_change_) {
+            on_change_();
+        }
         lock.lock();
     }
 }

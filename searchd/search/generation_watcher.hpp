@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -25,6 +26,11 @@ public:
     ~GenerationWatcher();
     GenerationWatcher(const GenerationWatcher&) = delete;
     GenerationWatcher& operator=(const GenerationWatcher&) = delete;
+
+    /// Called on the polling thread after it saw the live generation change (not for the
+    /// first poll inside start()). Set before start(); used to warm caches for the new
+    /// generation before the first request needs them.
+    void set_on_change(std::function<void()> on_change) { on_change_ = std::move(on_change); }
 
     /// Polls once synchronously, then starts the polling thread.
     void start();
@@ -54,6 +60,7 @@ private:
     std::string live_;
     std::string last_stub_;
     bool stopping_ = false;
+    std::function<void()> on_change_;
     std::thread thread_;
 };
 

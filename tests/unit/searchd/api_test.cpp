@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -304,6 +305,51 @@ TEST_F(ServiceTest, SearchIsAnsweredOnTheCallingThread) {
     ASSERT_TRUE(here.has_value());
     EXPECT_EQ(other_body, std::to_string(here->total.value));
     EXPECT_GT(here->total.value, 0U);
+}
+
+TEST(EngineWarmUp, SwapRebuildsTheSuggestIndexBeforeTheFirstKeystroke) {
+    test::TempDir tmp;
+    Config config = test::test_config(tmp.path());
+    const DataDir data_dir(tmp.path());
+    const Analyzer analyzer(config.analysis);
+    test::build_generation(data_dir, analyzer, "g000001", test::sample_corpus());
+    Engine engine(config);
+    engine.start();
+    auto suggest = [&](const std::string& q) {
+        std::promise<Result<SuggestResult>> p;
+        SuggestRequest r;
+        r.q = q;
+        EXPECT_TRUE(engine.submit_suggest(r, [&p](Result<SuggestResult> res) { p.set_value(std::move(res)); }));
+        return p.get_future().get();
+    };
+    auto wait_for_builds = [&](std::uint64_t n) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (engine.suggest_index_builds() < n && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return engine.suggest_index_builds();
+    };
+    // Nobody asked for suggestions yet: a swap builds nothing.
+    auto corpus = test::sample_corpus();
+    test::build_generation(data_dir, analyzer, "g000002", corpus);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // several watcher polls
+    EXPECT_EQ(engine.suggest_index_builds(), 0U);
+    // Autocomplete in use: the first /suggest builds the index of the live generation.
+    auto first = suggest("pipe");
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(engine.suggest_index_builds(), 1U);
+    // A swap to a generation with a new word: rebuilt in the background, no request needed.
+    corpus.push_back(test::make_article("n1", "Hydrogen", "Hydrogen hubs and hydrogen pipelines.", "2024-06-01"));
+    corpus.push_back(test::make_article("n2", "More hydrogen", "Hydrogen trains.", "2024-06-02"));
+    test::build_generation(data_dir, analyzer, "g000003", corpus);
+    EXPECT_EQ(wait_for_builds(2), 2U);
+    // And the next keystroke finds the new word without another build.
+    auto after = suggest("hydro");
+    ASSERT_TRUE(after.has_value());
+    ASSERT_FALSE(after->completions.empty());
+    EXPECT_EQ(after->completions[0].text, "hydrogen");
+    EXPECT_EQ(engine.suggest_index_builds(), 2U);
+    engine.stop();
 }
 
 TEST(ServiceNotReady, ReadyzAndSearch503) {
