@@ -254,6 +254,7 @@ Result<void> read_searchd(const toml::table& t, SearchdConfig& c) {
     GAZETTE_TRY(r.read("threads", c.threads));
     GAZETTE_TRY(r.read("io_threads", c.io_threads));
     GAZETTE_TRY(r.read("io_spin_us", c.io_spin_us));
+    GAZETTE_TRY(r.read("parallel_min_docs", c.parallel_min_docs));
     GAZETTE_TRY(r.read("static_dir", c.static_dir));
     GAZETTE_TRY(r.read("cache_entries", c.cache_entries));
     GAZETTE_TRY(r.read("open_search", c.open_search));
@@ -486,6 +487,7 @@ std::string config_to_toml(const Config& c) {
                                 {"threads", static_cast<int64_t>(c.searchd.threads)},
                                 {"io_threads", static_cast<int64_t>(c.searchd.io_threads)},
                                 {"io_spin_us", static_cast<int64_t>(c.searchd.io_spin_us)},
+                                {"parallel_min_docs", static_cast<int64_t>(c.searchd.parallel_min_docs)},
                                 {"static_dir", c.searchd.static_dir},
                                 {"cache_entries", static_cast<int64_t>(c.searchd.cache_entries)},
                                 {"open_search", c.searchd.open_search},

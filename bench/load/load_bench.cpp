@@ -497,6 +497,8 @@ int main(int argc, char** argv) {
     std::uint64_t seed = 42;
     bool smoke = false;
     std::string snippet_modes = "both";
+    long parallel_min_docs = -1;
+    long io_spin_us = -1;
     app.add_option("--corpus", corpus, "JSONL corpus the index was built from (query source)")->required();
     app.add_option("--data-dir", data_dir, "gazette data dir; indexed from --corpus when it has no live generation");
     app.add_option("--work-dir", work_dir, "fresh scratch folder (default: a temp dir, removed)");
@@ -515,6 +517,8 @@ int main(int argc, char** argv) {
     app.add_option("--rounds", rounds, "alternating bare/searchd rounds per measurement")->check(CLI::PositiveNumber);
     app.add_option("--log-level", log_level, "searchd log level (info logs every request)");
     app.add_option("--limit", limit, "use only the first N articles of --corpus");
+    app.add_option("--parallel-min-docs", parallel_min_docs, "searchd [searchd] parallel_min_docs (default: searchd's)");
+    app.add_option("--io-spin-us", io_spin_us, "searchd [searchd] io_spin_us (default: searchd's)");
     app.add_option("--snippets", snippet_modes, "measure without snippets, with them, or both")
         ->check(CLI::IsMember({"no", "yes", "both"}));
     app.add_flag("--smoke", smoke, "exit 2 unless every run answered queries without errors (CTest)");
@@ -532,6 +536,8 @@ int main(int argc, char** argv) {
             c << "log_level = \"" << log_level << "\"\n"
               << "topics_file = \"" << GAZETTE_SOURCE_DIR << "/config/topics.toml\"\n"
               << "[searchd]\nthreads = " << searchd_threads << "\ncache_entries = 0\n"
+              << (parallel_min_docs >= 0 ? "parallel_min_docs = " + std::to_string(parallel_min_docs) + "\n" : "")
+              << (io_spin_us >= 0 ? "io_spin_us = " + std::to_string(io_spin_us) + "\n" : "")
               << "[rate_limit]\nenabled = false\n";
         }
         std::printf("machine: %s\n", gb::machine_summary().c_str());

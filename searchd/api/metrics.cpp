@@ -81,6 +81,9 @@ std::string Metrics::render(const MetricsGauges& g) const {
                        "# TYPE gazette_searchd_cache_hit_ratio gauge\ngazette_searchd_cache_hit_ratio {}\n",
                        lookups == 0 ? 0.0 : static_cast<double>(g.cache_hits) / static_cast<double>(lookups));
     gauge("gazette_searchd_cache_entries", "Entries in the result cache.", g.cache_entries);
+    out += fmt::format("# HELP gazette_searchd_sliced_matches_total Relevance matches split over two cores.\n"
+                       "# TYPE gazette_searchd_sliced_matches_total counter\ngazette_searchd_sliced_matches_total {}\n",
+                       g.sliced_matches);
     out += fmt::format("# HELP gazette_searchd_rate_limited_total Requests refused with 429.\n"
                        "# TYPE gazette_searchd_rate_limited_total counter\ngazette_searchd_rate_limited_total {}\n",
                        g.rate_limited);

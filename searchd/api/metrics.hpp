@@ -22,6 +22,7 @@ struct MetricsGauges {
     bool ready = false;
     std::uint64_t open_connections = 0;
     std::uint64_t cache_hits = 0;
+    std::uint64_t sliced_matches = 0;
     std::uint64_t cache_misses = 0;
     std::uint64_t cache_entries = 0;
     std::uint64_t rate_limited = 0;     ///< requests refused with 429

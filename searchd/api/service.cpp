@@ -273,6 +273,7 @@ httpd::Response Service::metrics_response() const {
     g.open_connections = connections_ ? connections_() : 0;
     g.cache_hits = engine_.cache_hits();
     g.cache_misses = engine_.cache_misses();
+    g.sliced_matches = engine_.sliced_matches();
     g.cache_entries = engine_.cache_size();
     g.rate_limited = limiter_.refused();
     g.rate_limit_clients = limiter_.size();

@@ -1,4 +1,5 @@
 #include "searchd/search/engine.hpp"
+#include "searchd/search/slice_match.hpp"
 
 #include "common/analyzer.hpp"
 #include "common/data_dir.hpp"
@@ -63,6 +64,7 @@ struct Engine::Impl {
     ResultCache cache;
     SuggestIndexCache suggest_index;
     FacetColumnsCache facet_columns;
+    std::unique_ptr<SliceHelpers> slices; ///< created by start(); null when matches are never split
     std::unique_ptr<WorkerPool> pool;
     std::atomic<std::uint64_t> docs{0};
     /// Distinguishes engines in the per-thread Searcher table (addresses can be reused).
@@ -70,7 +72,7 @@ struct Engine::Impl {
 
     SearchEnv env() {
         return SearchEnv{&config, &analyzer, &watcher, taxonomy ? &*taxonomy : nullptr, &cache,
-                         &synonyms, &facet_columns};
+                         &synonyms, &facet_columns, slices.get()};
     }
 
     /// The calling thread's Searcher for this engine. A thread that outlives an engine keeps
@@ -158,6 +160,11 @@ void Engine::start() {
     const std::size_t depth = impl_->config.limits.search_queue_depth > 0
                                   ? impl_->config.limits.search_queue_depth
                                   : 4 * threads;
+    const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+    if (impl_->config.searchd.parallel_min_docs > 0 && cores > 1) {
+        // One helper: matches split in two. Beyond one match per core nothing is split.
+        impl_->slices = std::make_unique<SliceHelpers>(1, cores);
+    }
     const SearchEnv env = impl_->env();
     impl_->pool = std::make_unique<WorkerPool>(threads, depth,
                                                [env] { return std::make_unique<Searcher>(env); });
@@ -173,6 +180,9 @@ void Engine::stop() {
     }
     impl_->watcher.stop();
     impl_->facet_columns.stop();
+    if (impl_->slices) {
+        impl_->slices->stop();
+    }
 }
 
 bool Engine::submit_search(SearchRequest request, Callback<SearchResult> done) {
@@ -261,6 +271,8 @@ std::uint64_t Engine::cache_misses() const { return impl_->cache.misses(); }
 std::size_t Engine::cache_size() const { return impl_->cache.size(); }
 
 std::uint64_t Engine::suggest_index_builds() const { return impl_->suggest_index.builds(); }
+
+std::uint64_t Engine::sliced_matches() const { return impl_->slices ? impl_->slices->slices_run() : 0; }
 
 void Engine::clear_caches() {
     impl_->cache.clear();

@@ -71,6 +71,8 @@ public:
     std::size_t cache_size() const;
     /// Completion indexes built so far (/suggest), warm-ups after swaps included.
     std::uint64_t suggest_index_builds() const;
+    /// Match slices run by the helper thread (parallel relevance matches).
+    std::uint64_t sliced_matches() const;
     /// Empties the result cache and the suggest index (admin; benchmarks of cold queries).
     void clear_caches();
 

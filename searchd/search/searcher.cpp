@@ -15,6 +15,7 @@
 #include "searchd/search/query_builder.hpp"
 #include "searchd/search/result_cache.hpp"
 #include "searchd/search/shard_set.hpp"
+#include "searchd/search/slice_match.hpp"
 #include "searchd/search/snippet.hpp"
 #include "searchd/search/explain.hpp"
 #include "searchd/search/feedback.hpp"
@@ -62,7 +63,16 @@ struct OpenGeneration {
     std::string name;
     Xapian::Database db;
     std::map<std::string, Xapian::QueryParser, std::less<>> parsers;
+    std::string path;   ///< the generation folder
+    bool local = false; ///< one local glass database (not a stub of shards): helpers can open it
 };
+
+OpenGeneration open_generation(const std::string& name, const std::filesystem::path& path) {
+    OpenGeneration g{name, Xapian::Database(path.string()), {}, path.string(), false};
+    std::error_code ec;
+    g.local = std::filesystem::exists(path / "iamglass", ec) && g.db.size() == 1;
+    return g;
+}
 
 /// Whether every term of the query occurs in the archive, from the statistics the match already
 /// gathered (no index lookups). A query word always becomes its unstemmed or its stemmed term,
@@ -115,8 +125,7 @@ struct Searcher::Impl {
                 return Error(ErrorCode::not_ready, "no index generation is live yet");
             }
             try {
-                OpenGeneration g{*name, Xapian::Database(data_dir().generation_path(*name).string()),
-                                 {}};
+                OpenGeneration g = open_generation(*name, data_dir().generation_path(*name));
                 live = std::move(g);
                 live_sequence = seq;
             } catch (const Xapian::DatabaseOpeningError& e) {
@@ -160,7 +169,7 @@ struct Searcher::Impl {
                          fmt::format("generation {} is not retained", generation), "generation");
         }
         try {
-            retained.push_front(OpenGeneration{generation, Xapian::Database(path.string()), {}});
+            retained.push_front(open_generation(generation, path));
         } catch (const Xapian::DatabaseOpeningError& e) {
             return Error(ErrorCode::not_found,
                          fmt::format("generation {} cannot be opened: {}", generation, e.get_msg()),
@@ -213,8 +222,16 @@ struct Searcher::Impl {
 
     Result<SearchResult> run_search(OpenGeneration& g, const SearchRequest& request,
                                     const std::optional<Cursor>& cursor, Clock::time_point t0);
-    Hit make_hit(const Xapian::MSetIterator& it, const SnippetGenerator& snippets,
-                 const SearchRequest& request, Xapian::Enquire& enquire);
+    Hit make_hit(const Xapian::Document& doc, double weight, const SnippetGenerator& snippets,
+                 const SearchRequest& request) const;
+    /// The match as two docid slices, the second on a helper thread; nullopt when no helper is
+    /// free (the caller then runs the usual single match). `mset` receives the first slice's.
+    std::optional<SliceResult> run_sliced(OpenGeneration& g, const Xapian::Query& query, std::size_t offset,
+                                          std::size_t limit, Xapian::doccount window, double budget_s,
+                                          Xapian::MSet& mset);
+    /// Whether this search may split its match over two cores (slice_match.hpp).
+    bool can_slice(const OpenGeneration& g, const SearchRequest& request, bool want_facets,
+                   bool feedback, bool cursor_by_date, Xapian::doccount window) const;
 };
 
 Searcher::Searcher(SearchEnv env) : impl_(std::make_unique<Impl>(env)) {}
@@ -222,29 +239,50 @@ Searcher::~Searcher() = default;
 
 std::uint64_t Searcher::last_doc_count() const noexcept { return impl_->doc_count; }
 
-Hit Searcher::Impl::make_hit(const Xapian::MSetIterator& it, const SnippetGenerator& snippets,
-                             const SearchRequest& request, Xapian::Enquire& enquire) {
-    const Xapian::Document doc = it.get_document();
+Hit Searcher::Impl::make_hit(const Xapian::Document& doc, double weight, const SnippetGenerator& snippets,
+                             const SearchRequest& request) const {
     Hit hit;
     if (request.snippet_chars == 0) {
         // The summary slot: a few hundred bytes instead of the whole stored article.
-        hit = hit_from_document(doc, it.get_weight());
+        hit = hit_from_document(doc, weight);
     } else if (auto article = article_from_stored_json(doc.get_data(), true)) {
         std::string body = std::move(article->body);
-        hit = hit_from_article(std::move(*article), it.get_weight());
+        hit = hit_from_article(std::move(*article), weight);
         hit.snippet = snippets.generate(body, request.snippet_chars);
     } else {
         // Should never happen: the indexer wrote this data. Keep the hit, log the damage.
-        logger("search")->error("docid {} has unreadable data: {}", *it, article.error().message);
-        hit.score = it.get_weight();
-    }
-    if (request.explain) {
-        for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
-             ++t) {
-            hit.matched_terms.push_back(*t);
-        }
+        logger("search")->error("docid {} has unreadable data: {}", doc.get_docid(), article.error().message);
+        hit.score = weight;
     }
     return hit;
+}
+
+std::optional<SliceResult> Searcher::Impl::run_sliced(OpenGeneration& g, const Xapian::Query& query,
+                                                      std::size_t offset, std::size_t limit,
+                                                      Xapian::doccount window, double budget_s,
+                                                      Xapian::MSet& mset) {
+    const Xapian::docid last = g.db.get_lastdocid();
+    const Xapian::docid middle = last / 2 + 1;
+    const SliceSpec first{1, middle, window, budget_s};
+    const SliceSpec second{middle, last + 1, window, budget_s};
+    auto task = env.slices->try_start(g.path, g.db.get_revision(), query, second);
+    if (!task) {
+        return std::nullopt;
+    }
+    std::vector<SliceResult> parts;
+    parts.push_back(match_slice(g.db, query, first, &mset));
+    auto other = task->wait();
+    // The helper could not run it (its handle saw another revision): run it here.
+    parts.push_back(other ? std::move(*other) : match_slice(g.db, query, second));
+    return merge_slices(parts, offset, limit);
+}
+
+bool Searcher::Impl::can_slice(const OpenGeneration& g, const SearchRequest& request, bool want_facets,
+                               bool feedback, bool cursor_by_date, Xapian::doccount window) const {
+    const std::uint64_t min_docs = env.config->searchd.parallel_min_docs;
+    return env.slices != nullptr && min_docs > 0 && g.local && request.sort == SortOrder::relevance &&
+           !want_facets && !feedback && !cursor_by_date && !request.explain && window <= 1000 &&
+           doc_count >= min_docs;
 }
 
 Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchRequest& request,
@@ -354,7 +392,16 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         }
         return get_mset_with_spy(counter, counter_spy, doccount, g.db);
     };
-    if (!decider) {
+    // Set when the match ran as two docid slices on two cores (slice_match.hpp); `mset` is then
+    // the first slice's, used only for its term statistics.
+    std::optional<SliceResult> sliced;
+    SliceHelpers::InFlight in_flight(env.slices);
+    if (!decider && can_slice(g, request, want_facets, feedback.has_value(), false, window)) {
+        sliced = run_sliced(g, plan->filtered, offset, request.limit, window, budget_s, mset);
+    }
+    if (sliced) {
+        counting = mset;
+    } else if (!decider) {
         // check_at_least = window + 1 is the least that still says reliably whether another
         // page exists (upper bound > window iff it does). A larger check (it was 100) tightens
         // the `total` estimate but costs the matcher its early termination on every query;
@@ -381,6 +428,11 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     result.total.lower = counting.get_matches_lower_bound();
     result.total.upper = counting.get_matches_upper_bound();
     result.total.value = counting.get_matches_estimated();
+    if (sliced) {
+        result.total.lower = sliced->lower;
+        result.total.upper = sliced->upper;
+        result.total.value = sliced->estimated;
+    }
     if (exact_matches) {
         result.total.lower = result.total.upper = result.total.value = *exact_matches;
     }
@@ -423,9 +475,22 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
 
     const SnippetGenerator snippets = SnippetGenerator::from_query(
         plan->text, SnippetGenerator::wildcard_roots(request.q), env.analyzer->stemmer(lang));
-    result.hits.reserve(mset.size());
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-        result.hits.push_back(make_hit(it, snippets, request, enquire));
+    if (sliced) {
+        result.hits.reserve(sliced->top.size());
+        for (const auto& [weight, docid] : sliced->top) {
+            result.hits.push_back(make_hit(g.db.get_document(docid, Xapian::DOC_ASSUME_VALID), weight, snippets, request));
+        }
+    } else {
+        result.hits.reserve(mset.size());
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            result.hits.push_back(make_hit(it.get_document(), it.get_weight(), snippets, request));
+            if (request.explain) {
+                for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
+                     ++t) {
+                    result.hits.back().matched_terms.push_back(*t);
+                }
+            }
+        }
     }
     if (request.explain) {
         explain_hits(g.db, plan->text, enquire, mset, result.hits, &feedback_scale);
@@ -443,10 +508,11 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     }
 
     // Another page exists: hand out a cursor pinned to this generation.
-    const bool more = mset.size() == request.limit &&
+    const std::size_t page_size = sliced ? sliced->top.size() : mset.size();
+    const bool more = page_size == request.limit &&
                       (decider ? mset.get_matches_lower_bound() > mset.size()
                                : result.total.upper > offset + request.limit);
-    if (more && mset.size() > 0) {
+    if (more && page_size > 0) {
         Cursor next;
         next.generation = g.name;
         next.sort = request.sort;

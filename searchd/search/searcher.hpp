@@ -27,6 +27,7 @@ namespace gazette::searchd {
 
 class GenerationWatcher;
 class ResultCache;
+class SliceHelpers;
 class Synonyms;
 
 /// What every searcher shares (all immutable or thread-safe). Must outlive the searchers.
@@ -38,6 +39,7 @@ struct SearchEnv {
     ResultCache* cache = nullptr;       ///< may be null (no result cache)
     const Synonyms* synonyms = nullptr; ///< may be null (no synonyms file)
     FacetColumnsCache* facet_columns = nullptr; ///< may be null (facets read document values)
+    SliceHelpers* slices = nullptr;              ///< may be null (matches are never split)
 };
 
 /// An open generation lent to research code (trends, export, similar) for one call.

@@ -173,6 +173,45 @@ TEST_F(SearchSuite, PagingIsConsistent) {
     EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size()) << "no duplicates";
 }
 
+TEST_F(SearchSuite, ParallelMatchesServeTheSamePages) {
+    // A second searchd on the same data dir that splits every relevance match over two cores
+    // (parallel_min_docs = 1; the shipped 50,000 leaves this small index unsplit).
+    const fs::path shipped = fs::path(GAZETTE_SOURCE_DIR) / "config" / "gazette.toml";
+    std::ifstream in(shipped);
+    std::string toml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string key = "parallel_min_docs = 50000";
+    ASSERT_NE(toml.find(key), std::string::npos);
+    toml.replace(toml.find(key), key.size(), "parallel_min_docs = 1");
+    const fs::path config = dir_->path() / "parallel.toml";
+    std::ofstream(config) << toml;
+    const fs::path ready = dir_->path() / "parallel.port";
+    Daemon sliced({GAZETTE_SEARCHD_BIN, "--data-dir", (dir_->path() / "data").string(), "--config", config.string(),
+                   "--listen", "127.0.0.1:0", "--threads", "2", "--ready-file", ready.string()},
+                  ready, dir_->path() / "parallel.log");
+    int compared = 0;
+    for (const std::string q : {"pipeline", "pipeline%20OR%20sanctions%20OR%20goal", "sanction%20china",
+                                "%22Power%20of%20Siberia%22", "gas%20-russia"}) {
+        for (const std::string page : {"&offset=0", "&offset=3", "&limit=2&offset=1"}) {
+            const std::string target = "/search?q=" + q + "&facets=&snippet=120" + page;
+            const auto a = http_get(port_, target);
+            const auto b = http_get(sliced.port(), target);
+            ASSERT_EQ(a.status, 200) << target;
+            ASSERT_EQ(b.status, 200) << target;
+            const auto ja = json::parse(a.body).as_object();
+            const auto jb = json::parse(b.body).as_object();
+            EXPECT_EQ(hit_ids(ja), hit_ids(jb)) << target;
+            EXPECT_EQ(json::serialize(ja.at("hits")), json::serialize(jb.at("hits"))) << target;
+            ++compared;
+        }
+    }
+    EXPECT_EQ(compared, 15);
+    const auto metrics = http_get(sliced.port(), "/metrics").body;
+    const auto at = metrics.find("\ngazette_searchd_sliced_matches_total ");
+    ASSERT_NE(at, std::string::npos) << metrics;
+    EXPECT_GT(std::stoul(metrics.substr(at + 38)), 0UL) << "the second searchd split its matches";
+    EXPECT_EQ(sliced.stop(), 0) << sliced.log();
+}
+
 TEST_F(SearchSuite, SortsByDateBothWays) {
     auto newest = get_json("/search?q=pipeline%20OR%20sanctions&sort=date&limit=100");
     auto oldest = get_json("/search?q=pipeline%20OR%20sanctions&sort=-date&limit=100");
