@@ -10,30 +10,33 @@ std::optional<HitSummary> stored_hit_summary(const Xapian::Document& doc) {
     return decode_hit_summary(doc.get_value(schema::kSlotHit));
 }
 
-Hit hit_from_summary(HitSummary&& s, double score) {
+namespace {
+
+/// The fields HitSummary and Article share, moved into a Hit (title HTML-escaped).
+template <class Fields>
+Hit hit_with_common_fields(Fields& f, double score) {
     Hit hit;
     hit.score = score;
-    hit.id = std::move(s.id);
-    hit.title = text::html_escape(s.title);
-    hit.url = std::move(s.url);
-    hit.source = std::move(s.source);
-    hit.authors = std::move(s.authors);
-    hit.date = std::move(s.date);
-    hit.lang = std::move(s.lang);
+    hit.id = std::move(f.id);
+    hit.title = text::html_escape(f.title);
+    hit.url = std::move(f.url);
+    hit.source = std::move(f.source);
+    hit.authors = std::move(f.authors);
+    hit.date = std::move(f.date);
+    hit.lang = std::move(f.lang);
+    return hit;
+}
+
+} // namespace
+
+Hit hit_from_summary(HitSummary&& s, double score) {
+    Hit hit = hit_with_common_fields(s, score);
     hit.topics = std::move(s.topics);
     return hit;
 }
 
 Hit hit_from_article(Article&& a, double score) {
-    Hit hit;
-    hit.score = score;
-    hit.id = std::move(a.id);
-    hit.title = text::html_escape(a.title);
-    hit.url = std::move(a.url);
-    hit.source = std::move(a.source);
-    hit.authors = std::move(a.authors);
-    hit.date = std::move(a.date);
-    hit.lang = std::move(a.lang);
+    Hit hit = hit_with_common_fields(a, score);
     hit.topics.reserve(a.topics.size());
     for (const auto& t : a.topics) {
         hit.topics.push_back(t.id);
