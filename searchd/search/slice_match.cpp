@@ -117,8 +117,15 @@ std::shared_ptr<SliceTask> SliceHelpers::try_start(const std::string& path, Xapi
         auto task = std::make_shared<SliceTask>();
         task->path = path;
         task->revision = revision;
-        task->query = query.serialise();
         task->spec = spec;
+        try {
+            task->query = query.serialise();
+        } catch (const Xapian::Error& e) {
+            // A query Xapian cannot serialise (a custom PostingSource, say): match it whole.
+            logger("search")->debug("slice: query not serialisable: {}", e.get_description());
+            h->busy.store(false, std::memory_order_release);
+            return nullptr;
+        }
         {
             std::lock_guard lock(h->mutex);
             if (h->stopping) {
