@@ -77,7 +77,7 @@ struct SearchdConfig {
     std::size_t threads = 0;              ///< search workers; 0 = hardware concurrency
     std::size_t io_threads = 1;
     std::uint32_t io_spin_us = 50;        ///< I/O threads poll this long before sleeping; 0 = off
-    std::uint64_t parallel_min_docs = 50000; ///< split relevance matches over two cores from this size; 0 = never
+    std::uint64_t parallel_min_docs = 5000; ///< split relevance matches over two cores from this size; 0 = never
     std::string static_dir;               ///< web page folder; empty = built-in default location
     std::size_t cache_entries = 1024;     ///< result cache size; 0 disables
     bool open_search = true;              ///< search without a key

@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libsimdjson-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libtomlplusplus-dev libcli11-dev libcld2-dev libgumbo-dev
+  libtomlplusplus-dev libcli11-dev libcld2-dev libgumbo-dev libjemalloc-dev
   curl python3
 )
 if [[ "${1:-}" == "--with-browser" ]]; then

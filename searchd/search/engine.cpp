@@ -163,7 +163,8 @@ void Engine::start() {
     const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
     if (impl_->config.searchd.parallel_min_docs > 0 && cores > 1) {
         // One helper: matches split in two. Beyond one match per core nothing is split.
-        impl_->slices = std::make_unique<SliceHelpers>(1, cores);
+        impl_->slices = std::make_unique<SliceHelpers>(
+            1, cores, std::chrono::microseconds(4 * impl_->config.searchd.io_spin_us));
     }
     const SearchEnv env = impl_->env();
     impl_->pool = std::make_unique<WorkerPool>(threads, depth,

@@ -66,10 +66,33 @@ std::optional<SliceResult> SliceTask::wait() {
     return std::move(result);
 }
 
+namespace {
+
+std::int64_t now_ns() noexcept {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+/// How long after two matches overlapped the machine still counts as busy.
+constexpr std::int64_t kQuietNs = 20'000'000; // 20 ms
+
+} // namespace
+
+void SliceHelpers::note_concurrency() noexcept {
+    last_concurrent_ns_.store(now_ns(), std::memory_order_relaxed);
+}
+
+bool SliceHelpers::recently_concurrent() const noexcept {
+    const std::int64_t last = last_concurrent_ns_.load(std::memory_order_relaxed);
+    return last != 0 && now_ns() - last < kQuietNs;
+}
+
 struct SliceHelpers::Helper {
     std::mutex mutex;
     std::condition_variable cv;
     std::shared_ptr<SliceTask> task;
+    std::atomic<bool> pending{false}; ///< a task waits in `task` (read while spinning)
     bool stopping = false;
     std::atomic<bool> busy{false};
     std::string path;
@@ -77,7 +100,8 @@ struct SliceHelpers::Helper {
     std::thread thread;
 };
 
-SliceHelpers::SliceHelpers(std::size_t threads, std::size_t max_in_flight) : max_in_flight_(max_in_flight) {
+SliceHelpers::SliceHelpers(std::size_t threads, std::size_t max_in_flight, std::chrono::microseconds spin)
+    : max_in_flight_(max_in_flight), spin_(spin) {
     for (std::size_t i = 0; i < threads; ++i) {
         helpers_.push_back(std::make_unique<Helper>());
     }
@@ -106,8 +130,8 @@ void SliceHelpers::stop() {
 
 std::shared_ptr<SliceTask> SliceHelpers::try_start(const std::string& path, Xapian::rev revision,
                                                    const Xapian::Query& query, const SliceSpec& spec) {
-    if (in_flight_.load(std::memory_order_acquire) >= max_in_flight_) {
-        return nullptr; // every core has its own match: a split would only take CPU from one
+    if (in_flight_.load(std::memory_order_acquire) >= max_in_flight_ || recently_concurrent()) {
+        return nullptr; // other matches run or ran just now: a split would take CPU from them
     }
     for (auto& h : helpers_) {
         bool idle = false;
@@ -133,6 +157,7 @@ std::shared_ptr<SliceTask> SliceHelpers::try_start(const std::string& path, Xapi
                 return nullptr;
             }
             h->task = task;
+            h->pending.store(true, std::memory_order_release);
         }
         h->cv.notify_one();
         return task;
@@ -146,6 +171,7 @@ void SliceHelpers::run(Helper& h) {
         h.cv.wait(lock, [&h] { return h.stopping || h.task != nullptr; });
         std::shared_ptr<SliceTask> task = std::move(h.task);
         h.task.reset();
+        h.pending.store(false, std::memory_order_relaxed);
         const bool stopping = h.stopping;
         lock.unlock();
         if (task) {
@@ -179,10 +205,16 @@ void SliceHelpers::run(Helper& h) {
             }
             task->cv.notify_all();
         }
-        lock.lock();
         if (stopping) {
             return;
         }
+        // Poll for the next slice a while before sleeping: on a lightly loaded server the next
+        // request comes soon, and a wake-up would cost a good part of what the split saves.
+        const auto spin_until = std::chrono::steady_clock::now() + spin_;
+        while (!h.pending.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < spin_until) {
+            std::this_thread::yield();
+        }
+        lock.lock();
     }
 }
 

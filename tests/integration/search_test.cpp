@@ -175,11 +175,11 @@ TEST_F(SearchSuite, PagingIsConsistent) {
 
 TEST_F(SearchSuite, ParallelMatchesServeTheSamePages) {
     // A second searchd on the same data dir that splits every relevance match over two cores
-    // (parallel_min_docs = 1; the shipped 50,000 leaves this small index unsplit).
+    // (parallel_min_docs = 1; the shipped 5,000 leaves this small index unsplit).
     const fs::path shipped = fs::path(GAZETTE_SOURCE_DIR) / "config" / "gazette.toml";
     std::ifstream in(shipped);
     std::string toml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::string key = "parallel_min_docs = 50000";
+    const std::string key = "parallel_min_docs = 5000";
     ASSERT_NE(toml.find(key), std::string::npos);
     toml.replace(toml.find(key), key.size(), "parallel_min_docs = 1");
     const fs::path config = dir_->path() / "parallel.toml";
