@@ -116,8 +116,9 @@ std::shared_ptr<const FacetColumns> FacetColumns::build(const Xapian::Database& 
 namespace {
 
 /// Sum of popcount(a[i] & b[i]). Cloned for POPCNT (every x86-64 CPU since 2008; the build
-/// targets the baseline ISA, where std::popcount is a bit-twiddling routine).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/// targets the baseline ISA, where std::popcount is a bit-twiddling routine). Not under
+/// ThreadSanitizer: its ifunc resolver runs before TSan is initialised and crashes the program.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("popcnt", "default")))
 #endif
 std::uint64_t and_count(const std::uint64_t* a, const std::uint64_t* b, std::size_t n) noexcept {
