@@ -230,8 +230,9 @@ struct Searcher::Impl {
                                           std::size_t limit, Xapian::doccount window, double budget_s,
                                           Xapian::MSet& mset);
     /// Whether this search may split its match over two cores (slice_match.hpp).
+    /// (Date-ordered cursors never get here: their match runs with a MatchDecider.)
     bool can_slice(const OpenGeneration& g, const SearchRequest& request, bool want_facets,
-                   bool feedback, bool cursor_by_date, Xapian::doccount window) const;
+                   bool feedback, Xapian::doccount window) const;
 };
 
 Searcher::Searcher(SearchEnv env) : impl_(std::make_unique<Impl>(env)) {}
@@ -278,10 +279,10 @@ std::optional<SliceResult> Searcher::Impl::run_sliced(OpenGeneration& g, const X
 }
 
 bool Searcher::Impl::can_slice(const OpenGeneration& g, const SearchRequest& request, bool want_facets,
-                               bool feedback, bool cursor_by_date, Xapian::doccount window) const {
+                               bool feedback, Xapian::doccount window) const {
     const std::uint64_t min_docs = env.config->searchd.parallel_min_docs;
     return env.slices != nullptr && min_docs > 0 && g.local && request.sort == SortOrder::relevance &&
-           !want_facets && !feedback && !cursor_by_date && !request.explain && window <= 1000 &&
+           !want_facets && !feedback && !request.explain && window <= 1000 &&
            doc_count >= min_docs;
 }
 
@@ -396,7 +397,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     // the first slice's, used only for its term statistics.
     std::optional<SliceResult> sliced;
     SliceHelpers::InFlight in_flight(env.slices);
-    if (!decider && can_slice(g, request, want_facets, feedback.has_value(), false, window)) {
+    if (!decider && can_slice(g, request, want_facets, feedback.has_value(), window)) {
         sliced = run_sliced(g, plan->filtered, offset, request.limit, window, budget_s, mset);
     }
     if (sliced) {
