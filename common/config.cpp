@@ -255,6 +255,7 @@ Result<void> read_searchd(const toml::table& t, SearchdConfig& c) {
     GAZETTE_TRY(r.read("io_threads", c.io_threads));
     GAZETTE_TRY(r.read("io_spin_us", c.io_spin_us));
     GAZETTE_TRY(r.read("parallel_min_docs", c.parallel_min_docs));
+    GAZETTE_TRY(r.read("reopen_check_ms", c.reopen_check_ms));
     GAZETTE_TRY(r.read("static_dir", c.static_dir));
     GAZETTE_TRY(r.read("cache_entries", c.cache_entries));
     GAZETTE_TRY(r.read("open_search", c.open_search));
@@ -448,6 +449,12 @@ Result<void> validate_config(const Config& c) {
                      fmt::format("searchd.io_spin_us must be 0..10000 (microseconds), got {}", c.searchd.io_spin_us),
                      "searchd.io_spin_us");
     }
+    if (c.searchd.reopen_check_ms > 1000) {
+        return Error(ErrorCode::bad_config,
+                     fmt::format("searchd.reopen_check_ms must be 0..1000 (milliseconds), got {}",
+                                 c.searchd.reopen_check_ms),
+                     "searchd.reopen_check_ms");
+    }
     if (c.analysis.title_weight < 1 || c.analysis.title_weight > 100) {
         return Error(ErrorCode::bad_config,
                      fmt::format("analysis.title_weight must be 1..100, got {}", c.analysis.title_weight),
@@ -488,6 +495,7 @@ std::string config_to_toml(const Config& c) {
                                 {"io_threads", static_cast<int64_t>(c.searchd.io_threads)},
                                 {"io_spin_us", static_cast<int64_t>(c.searchd.io_spin_us)},
                                 {"parallel_min_docs", static_cast<int64_t>(c.searchd.parallel_min_docs)},
+                                {"reopen_check_ms", static_cast<int64_t>(c.searchd.reopen_check_ms)},
                                 {"static_dir", c.searchd.static_dir},
                                 {"cache_entries", static_cast<int64_t>(c.searchd.cache_entries)},
                                 {"open_search", c.searchd.open_search},

@@ -78,6 +78,9 @@ struct SearchdConfig {
     std::size_t io_threads = 1;
     std::uint32_t io_spin_us = 50;        ///< I/O threads poll this long before sleeping; 0 = off
     std::uint64_t parallel_min_docs = 5000; ///< split relevance matches over two cores from this size; 0 = never
+    /// A worker looks for a newer commit of the live generation at most this often (ms); 0 =
+    /// before every query. Swaps are seen at once regardless (the watcher's sequence).
+    std::uint32_t reopen_check_ms = 2;
     std::string static_dir;               ///< web page folder; empty = built-in default location
     std::size_t cache_entries = 1024;     ///< result cache size; 0 disables
     bool open_search = true;              ///< search without a key

@@ -24,6 +24,9 @@ public:
     static std::string key(const SearchRequest& request, const std::string& generation,
                            std::uint64_t revision);
 
+    /// False with capacity 0: callers skip building keys for a cache that stores nothing.
+    bool enabled() const noexcept { return capacity_ > 0; }
+
     std::optional<SearchResult> get(const std::string& key);
     void put(const std::string& key, const SearchResult& result);
 

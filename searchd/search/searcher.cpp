@@ -11,6 +11,7 @@
 #include "searchd/search/facets.hpp"
 #include "searchd/search/generation_watcher.hpp"
 #include "searchd/search/hit_fields.hpp"
+#include "searchd/search/match_cost.hpp"
 #include "searchd/search/match_set.hpp"
 #include "searchd/search/query_builder.hpp"
 #include "searchd/search/result_cache.hpp"
@@ -98,10 +99,26 @@ struct Searcher::Impl {
     std::optional<OpenGeneration> live;
     std::deque<OpenGeneration> retained;
     std::uint64_t doc_count = 0;
+    Clock::time_point last_reopen_check{}; ///< of the live handle (see reopen_due)
 
     explicit Impl(SearchEnv e) : env(e) {}
 
     const DataDir& data_dir() const { return env.watcher->data_dir(); }
+
+    /// Whether the live handle should look for a newer commit now. Database::reopen() opens and
+    /// reads the version file: ~2% of a small index's query cost under load, for news that
+    /// arrives at most a few times a second. Checking at most every reopen_check_ms bounds the
+    /// added staleness to that (2 ms by default) and skips most checks only when queries come
+    /// faster than that; a query that meets a newer revision still reopens and retries.
+    bool reopen_due() {
+        const std::uint32_t interval_ms = env.config->searchd.reopen_check_ms;
+        const auto now = Clock::now();
+        if (interval_ms > 0 && now - last_reopen_check < std::chrono::milliseconds(interval_ms)) {
+            return false;
+        }
+        last_reopen_check = now;
+        return true;
+    }
 
     /// The live generation, opened fresh when the watcher saw a swap, else reopened.
     Result<OpenGeneration*> acquire_live() {
@@ -109,7 +126,7 @@ struct Searcher::Impl {
         if (seq == 0) {
             return Error(ErrorCode::not_ready, "no index generation is live yet");
         }
-        if (live && seq == live_sequence) {
+        if (live && seq == live_sequence && reopen_due()) {
             try {
                 live->db.reopen();
             } catch (const Xapian::NetworkError& e) {
@@ -128,6 +145,7 @@ struct Searcher::Impl {
                 OpenGeneration g = open_generation(*name, data_dir().generation_path(*name));
                 live = std::move(g);
                 live_sequence = seq;
+                last_reopen_check = Clock::now();
             } catch (const Xapian::DatabaseOpeningError& e) {
                 logger("search")->error("cannot open generation {}: {}", *name, e.get_msg());
                 live.reset();
@@ -222,7 +240,8 @@ struct Searcher::Impl {
 
     Result<SearchResult> run_search(OpenGeneration& g, const SearchRequest& request,
                                     const std::optional<Cursor>& cursor, Clock::time_point t0);
-    Hit make_hit(const Xapian::Document& doc, double weight, const SnippetGenerator& snippets,
+    /// `snippets` is null when the request wants none (snippet_chars 0).
+    Hit make_hit(const Xapian::Document& doc, double weight, const SnippetGenerator* snippets,
                  const SearchRequest& request) const;
     /// The match as two docid slices, the second on a helper thread; nullopt when no helper is
     /// free (the caller then runs the usual single match). `mset` receives the first slice's.
@@ -240,16 +259,16 @@ Searcher::~Searcher() = default;
 
 std::uint64_t Searcher::last_doc_count() const noexcept { return impl_->doc_count; }
 
-Hit Searcher::Impl::make_hit(const Xapian::Document& doc, double weight, const SnippetGenerator& snippets,
+Hit Searcher::Impl::make_hit(const Xapian::Document& doc, double weight, const SnippetGenerator* snippets,
                              const SearchRequest& request) const {
     Hit hit;
-    if (request.snippet_chars == 0) {
+    if (snippets == nullptr || request.snippet_chars == 0) {
         // The summary slot: a few hundred bytes instead of the whole stored article.
         hit = hit_from_document(doc, weight);
     } else if (auto article = article_from_stored_json(doc.get_data(), true)) {
         std::string body = std::move(article->body);
         hit = hit_from_article(std::move(*article), weight);
-        hit.snippet = snippets.generate(body, request.snippet_chars);
+        hit.snippet = snippets->generate(body, request.snippet_chars);
     } else {
         // Should never happen: the indexer wrote this data. Keep the hit, log the damage.
         logger("search")->error("docid {} has unreadable data: {}", doc.get_docid(), article.error().message);
@@ -291,7 +310,8 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
                                                 Clock::time_point t0) {
     const LimitsConfig& limits = env.config->limits;
     std::string cache_key;
-    if (env.cache != nullptr) {
+    const bool use_cache = env.cache != nullptr && env.cache->enabled();
+    if (use_cache) {
         cache_key = ResultCache::key(request, g.name, database_revision(g.db));
         if (auto cached = env.cache->get(cache_key)) {
             cached->took_ms = ms_since(t0);
@@ -330,8 +350,11 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         feedback = feedback_query(g.db, plan->filtered, plan->text, FeedbackOptions{}, &feedback_scale);
     }
     enquire.set_query(feedback ? *feedback : plan->filtered);
-    if (budget_s > 0) {
-        enquire.set_time_limit(budget_s);
+    // The ranked match skips the timer when its query shape bounds it far below the budget.
+    const double match_budget_s =
+        budget_s > 0 && !match_is_bounded(feedback ? *feedback : plan->filtered, doccount) ? budget_s : 0;
+    if (match_budget_s > 0) {
+        enquire.set_time_limit(match_budget_s);
     }
     switch (request.sort) {
     case SortOrder::relevance:
@@ -398,7 +421,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     std::optional<SliceResult> sliced;
     SliceHelpers::InFlight in_flight(env.slices);
     if (!decider && can_slice(g, request, want_facets, feedback.has_value(), window)) {
-        sliced = run_sliced(g, plan->filtered, offset, request.limit, window, budget_s, mset);
+        sliced = run_sliced(g, plan->filtered, offset, request.limit, window, match_budget_s, mset);
     }
     if (sliced) {
         counting = mset;
@@ -474,8 +497,12 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         }
     }
 
-    const SnippetGenerator snippets = SnippetGenerator::from_query(
-        plan->text, SnippetGenerator::wildcard_roots(request.q), env.analyzer->stemmer(lang));
+    std::optional<SnippetGenerator> snippet_maker; // only when snippets are asked for
+    if (request.snippet_chars > 0) {
+        snippet_maker.emplace(SnippetGenerator::from_query(
+            plan->text, SnippetGenerator::wildcard_roots(request.q), env.analyzer->stemmer(lang)));
+    }
+    const SnippetGenerator* snippets = snippet_maker ? &*snippet_maker : nullptr;
     if (sliced) {
         result.hits.reserve(sliced->top.size());
         for (const auto& [weight, docid] : sliced->top) {
@@ -528,7 +555,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         result.next_cursor = encode_cursor(next);
     }
     result.took_ms = ms_since(t0);
-    if (env.cache != nullptr && result.total.exact) {
+    if (use_cache && result.total.exact) {
         env.cache->put(cache_key, result);
     }
     return result;

@@ -85,6 +85,19 @@ TEST(Config, IoSpinIsReadAndBounded) {
     EXPECT_NE(negative.error().message.find("searchd.io_spin_us"), std::string::npos);
 }
 
+TEST(Config, ReopenCheckIsReadAndBounded) {
+    test::TempDir dir;
+    EXPECT_EQ(load_config("")->searchd.reopen_check_ms, 2u) << "default";
+    auto c = load_config(write_config(dir, "data_dir = \"/tmp/x\"\n[searchd]\nreopen_check_ms = 0\n"));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->searchd.reopen_check_ms, 0u);
+    EXPECT_TRUE(validate_config(*c));
+    c->searchd.reopen_check_ms = 5000;
+    auto invalid = validate_config(*c);
+    ASSERT_FALSE(invalid);
+    EXPECT_NE(invalid.error().message.find("searchd.reopen_check_ms"), std::string::npos);
+}
+
 TEST(Config, SyntaxErrorsGiveLineAndColumn) {
     test::TempDir dir;
     auto r = load_config(write_config(dir, "a = 1\nb = = 2\n"));

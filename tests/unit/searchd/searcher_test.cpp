@@ -360,6 +360,45 @@ TEST_F(SearcherTest, SeesCommitsToLiveGeneration) {
     EXPECT_EQ(s.search(req("zebra"))->total.value, 1U);
 }
 
+TEST_F(SearcherTest, ReopenCheckIntervalDelaysCommitsButNeverSwaps) {
+    config_.searchd.reopen_check_ms = 1000;
+    publish("g000001", test::sample_corpus());
+    Searcher s = make();
+    const auto checked = std::chrono::steady_clock::now(); // the first query checks
+    ASSERT_EQ(s.search(req("zebra"))->total.value, 0U);
+    {
+        Xapian::WritableDatabase db(data_dir_.generation_path("g000001").string(), Xapian::DB_OPEN);
+        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
+        auto a = test::make_article("z1", "Zebra", "A zebra crossing.", "2024-01-01");
+        db.replace_document("Qz1", analyzer_.build_document(a, tg));
+        db.commit();
+    }
+    // Within the interval the worker keeps its revision (no version-file read per query)...
+    auto stale = s.search(req("zebra"));
+    ASSERT_TRUE(stale);
+    if (std::chrono::steady_clock::now() - checked < 900ms) {
+        EXPECT_EQ(stale->total.value, 0U);
+    }
+    // ...but a swap is seen at once: the watcher's sequence is checked on every query.
+    auto swapped = test::sample_corpus();
+    swapped.push_back(test::make_article("z2", "Zebra two", "Another zebra.", "2024-01-02"));
+    publish("g000002", swapped);
+    auto after_swap = s.search(req("zebra"));
+    ASSERT_TRUE(after_swap);
+    EXPECT_EQ(after_swap->generation, "g000002");
+    EXPECT_EQ(after_swap->total.value, 1U);
+    // Commits to the live generation show up once the interval has passed.
+    {
+        Xapian::WritableDatabase db(data_dir_.generation_path("g000002").string(), Xapian::DB_OPEN);
+        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
+        auto a = test::make_article("z3", "Zebra three", "A third zebra.", "2024-01-03");
+        db.replace_document("Qz3", analyzer_.build_document(a, tg));
+        db.commit();
+    }
+    std::this_thread::sleep_for(1100ms);
+    EXPECT_EQ(s.search(req("zebra"))->total.value, 2U);
+}
+
 TEST_F(SearcherTest, ResultCacheHitsAndInvalidatesOnCommit) {
     publish("g000001", test::sample_corpus());
     ResultCache cache(16);

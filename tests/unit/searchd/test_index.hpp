@@ -82,6 +82,8 @@ inline Config test_config(const std::filesystem::path& data_dir) {
     Config c;
     c.data_dir = data_dir.string();
     c.searchd.threads = 2;
+    // Tests commit and search back to back: every query checks for a newer commit.
+    c.searchd.reopen_check_ms = 0;
     return c;
 }
 
