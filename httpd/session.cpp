@@ -1,4 +1,5 @@
 #include "httpd/detail/session.hpp"
+#include "httpd/detail/response_head.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -490,10 +491,15 @@ void Session::on_response(std::uint64_t request_no, Response response) {
 
 void Session::write_response(Response response) {
     const bool keep = keep_alive_ && !response.close && !state_->draining.load();
-    auto& res = response_.emplace();
-    fill_head(res, response, keep);
+    HeadFields head;
+    head.version = version_;
+    head.status = response.status;
+    head.server = &state_->options.server_name;
+    head.request_id = &request_id_;
+    head.keep_alive = keep;
     status_ = response.status;
     bytes_ = 0;
+    out_body_.clear();
     if (response.stream) {
         // HEAD of a streamed resource: headers only, and the source is never started
         try {
@@ -501,24 +507,28 @@ void Session::write_response(Response response) {
         } catch (...) { // NOLINT(bugprone-empty-catch): the source is dropped either way
         }
     } else if (is_head_) {
-        res.content_length(response.body.size());
+        head.content_length = response.body.size();
     } else if (response.status != 204 && response.status != 304) {
         bytes_ = response.body.size();
-        res.body() = std::move(response.body);
-        res.prepare_payload();
+        head.content_length = bytes_;
+        out_body_ = std::move(response.body);
     }
+    out_head_.clear();
+    append_response_head(out_head_, head, response);
     phase_ = Phase::writing;
     keep_after_ = keep;
     arm(state_->options.body_read_timeout_s);
-    http::async_write(
-        *stream_, res, [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
-            self->guarded("write", [&] { self->on_write(ec); });
-        });
+    // One gathered write: the head and the body leave in a single sendmsg.
+    const std::array<net::const_buffer, 2> buffers{net::buffer(out_head_), net::buffer(out_body_)};
+    net::async_write(*stream_, buffers,
+                      [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
+                          self->guarded("write", [&] { self->on_write(ec); });
+                      });
 }
 
 void Session::on_write(const beast::error_code& ec) {
     record();
-    response_.reset();
+    out_body_ = std::string(); // a large body is not kept for the life of the connection
     if (ec) {
         close_now();
         return;

@@ -103,7 +103,8 @@ private:
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     ParsedTarget target_parts_;
-    std::optional<boost::beast::http::response<boost::beast::http::string_body>> response_;
+    std::string out_head_; ///< head of the plain response being written (response_head.hpp)
+    std::string out_body_; ///< its body
 
     std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_head_;
     std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>>
