@@ -33,6 +33,14 @@ protected:
 
     Searcher make() { return Searcher(SearchEnv{&config_, &analyzer_, &watcher_, nullptr}); }
 
+    /// Upserts one article into generation `gen` and commits, as the indexer's writer does.
+    void commit_article(const std::string& gen, const Article& a) {
+        Xapian::WritableDatabase db(data_dir_.generation_path(gen).string(), Xapian::DB_OPEN);
+        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
+        db.replace_document("Q" + a.id, analyzer_.build_document(a, tg));
+        db.commit();
+    }
+
     static SearchRequest req(std::string q) {
         SearchRequest r;
         r.q = std::move(q);
@@ -350,13 +358,7 @@ TEST_F(SearcherTest, SeesCommitsToLiveGeneration) {
     publish("g000001", test::sample_corpus());
     Searcher s = make();
     ASSERT_EQ(s.search(req("zebra"))->total.value, 0U);
-    {
-        Xapian::WritableDatabase db(data_dir_.generation_path("g000001").string(), Xapian::DB_OPEN);
-        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
-        auto a = test::make_article("z1", "Zebra", "A zebra crossing.", "2024-01-01");
-        db.replace_document("Qz1", analyzer_.build_document(a, tg));
-        db.commit();
-    }
+    commit_article("g000001", test::make_article("z1", "Zebra", "A zebra crossing.", "2024-01-01"));
     EXPECT_EQ(s.search(req("zebra"))->total.value, 1U);
 }
 
@@ -366,13 +368,7 @@ TEST_F(SearcherTest, ReopenCheckIntervalDelaysCommitsButNeverSwaps) {
     Searcher s = make();
     const auto checked = std::chrono::steady_clock::now(); // the first query checks
     ASSERT_EQ(s.search(req("zebra"))->total.value, 0U);
-    {
-        Xapian::WritableDatabase db(data_dir_.generation_path("g000001").string(), Xapian::DB_OPEN);
-        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
-        auto a = test::make_article("z1", "Zebra", "A zebra crossing.", "2024-01-01");
-        db.replace_document("Qz1", analyzer_.build_document(a, tg));
-        db.commit();
-    }
+    commit_article("g000001", test::make_article("z1", "Zebra", "A zebra crossing.", "2024-01-01"));
     // Within the interval the worker keeps its revision (no version-file read per query)...
     auto stale = s.search(req("zebra"));
     ASSERT_TRUE(stale);
@@ -388,13 +384,7 @@ TEST_F(SearcherTest, ReopenCheckIntervalDelaysCommitsButNeverSwaps) {
     EXPECT_EQ(after_swap->generation, "g000002");
     EXPECT_EQ(after_swap->total.value, 1U);
     // Commits to the live generation show up once the interval has passed.
-    {
-        Xapian::WritableDatabase db(data_dir_.generation_path("g000002").string(), Xapian::DB_OPEN);
-        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
-        auto a = test::make_article("z3", "Zebra three", "A third zebra.", "2024-01-03");
-        db.replace_document("Qz3", analyzer_.build_document(a, tg));
-        db.commit();
-    }
+    commit_article("g000002", test::make_article("z3", "Zebra three", "A third zebra.", "2024-01-03"));
     std::this_thread::sleep_for(1100ms);
     EXPECT_EQ(s.search(req("zebra"))->total.value, 2U);
 }
@@ -415,13 +405,7 @@ TEST_F(SearcherTest, ResultCacheHitsAndInvalidatesOnCommit) {
     other.filters.topic = {"trade"};
     ASSERT_TRUE(s.search(other));
     EXPECT_EQ(cache.hits(), 1U); // different filters, different key
-    {
-        Xapian::WritableDatabase db(data_dir_.generation_path("g000001").string(), Xapian::DB_OPEN);
-        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
-        auto a = test::make_article("g9", "More gas", "Gas again.", "2024-01-01");
-        db.replace_document("Qg9", analyzer_.build_document(a, tg));
-        db.commit();
-    }
+    commit_article("g000001", test::make_article("g9", "More gas", "Gas again.", "2024-01-01"));
     auto third = s.search(req("gas"));
     ASSERT_TRUE(third);
     EXPECT_EQ(third->total.value, first->total.value + 1); // new revision: not served stale
