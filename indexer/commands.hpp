@@ -21,6 +21,7 @@ struct CommonOptions {
 struct ReindexOptions {
     bool force = false;
     bool no_swap = false;
+    bool skip_space_check = false; ///< see indexer/jobs/disk_space.hpp
 };
 
 struct ServeOptions {

@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
     add_common(reindex);
     reindex->add_flag("--force", reindex_opts.force, "swap even when the ranking diff exceeds the bound");
     reindex->add_flag("--no-swap", reindex_opts.no_swap, "build and verify but leave the live generation");
+    reindex->add_flag("--skip-space-check", reindex_opts.skip_space_check,
+                      "start even when the disk seems too small for the build (about 2.2x the live generation)");
 
     auto* retag = app.add_subcommand("retag", "re-apply topics.toml to the archive without re-tokenising");
     add_common(retag);

@@ -5,6 +5,7 @@ target_sources(gazette_indexer_lib PRIVATE
   ops_commands.cpp
   jobs/catch_up.cpp
   jobs/compact_job.cpp
+  jobs/disk_space.cpp
   jobs/generation_files.cpp
   jobs/job_control.cpp
   jobs/ranking_diff.cpp

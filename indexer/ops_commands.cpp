@@ -97,6 +97,7 @@ int command_reindex(const Config& config, const ReindexOptions& options) {
         ReindexJobOptions job;
         job.force = options.force;
         job.no_swap = options.no_swap;
+        job.check_space = !options.skip_space_check;
         auto result = run_reindex(**ctx, job, progress, signals.flag());
         progress.finish();
         if (!result) {

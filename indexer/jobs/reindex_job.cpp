@@ -2,6 +2,7 @@
 
 #include "common/logging.hpp"
 #include "indexer/jobs/catch_up.hpp"
+#include "indexer/jobs/disk_space.hpp"
 #include "indexer/jobs/generation_files.hpp"
 #include "indexer/jobs/retention.hpp"
 #include "indexer/jobs/sharded_build.hpp"
@@ -23,6 +24,13 @@ Result<ReindexSummary> run_reindex(WriterContext& ctx, const ReindexJobOptions& 
     ReindexSummary summary;
     summary.max_diff = ctx.config().indexer.reindex_max_diff;
     summary.previous = dd.live_generation().value_or(std::string());
+    if (options.check_space && !summary.previous.empty()) {
+        const fs::path live = dd.generation_path(summary.previous);
+        if (auto ok = check_reindex_space(live.parent_path(), directory_bytes(live), options.free_space); !ok) {
+            log->error("reindex refused: {}", ok.error().message);
+            return ok.error();
+        }
+    }
     GenerationBuild build(dd);
     summary.generation = build.name();
     const fs::path& work = build.work();

@@ -6,6 +6,7 @@
 /// (total = live ids in the archive, advanced per document built).
 
 #include "common/error.hpp"
+#include "indexer/jobs/disk_space.hpp"
 #include "indexer/jobs/job_control.hpp"
 #include "indexer/jobs/ranking_diff.hpp"
 #include "indexer/jobs/sharded_build.hpp"
@@ -21,6 +22,8 @@ namespace gazette::indexer {
 struct ReindexJobOptions {
     bool force = false;         ///< publish even when the ranking diff exceeds the bound
     bool no_swap = false;       ///< build and verify, leave the live generation
+    bool check_space = true;    ///< refuse at once when the disk cannot hold the build (disk_space.hpp)
+    FreeSpaceProbe free_space = available_bytes; ///< tests replace it
     ExclusiveSection exclusive; ///< see job_control.hpp; empty in the CLI
     /// Shard build tuning (benchmarks, tests). `build.shards` 0 means indexer.threads.
     ShardedBuildOptions build{.shards = 0};

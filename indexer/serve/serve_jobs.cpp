@@ -33,6 +33,7 @@ std::map<std::string, JobFn> serve_job_kinds(WriterContext& ctx, WriterLoop& wri
         ReindexJobOptions options;
         options.force = flag(params, "force");
         options.no_swap = flag(params, "no_swap");
+        options.check_space = !flag(params, "skip_space_check");
         options.exclusive = exclusive_section(writer);
         auto summary = run_reindex(ctx, options, progress, cancel);
         if (!summary) {
