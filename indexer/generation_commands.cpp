@@ -3,6 +3,7 @@
 #include "common/data_dir.hpp"
 #include "common/schema.hpp"
 #include "indexer/commands.hpp"
+#include "indexer/jobs/disk_space.hpp"
 #include "indexer/writer.hpp"
 #include "indexer/writer_context.hpp"
 
@@ -20,17 +21,6 @@ namespace gazette::indexer {
 
 namespace {
 
-std::uint64_t dir_size(const fs::path& dir) {
-    std::uint64_t total = 0;
-    std::error_code ec;
-    for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
-        if (e.is_regular_file(ec)) {
-            total += e.file_size(ec);
-        }
-    }
-    return total;
-}
-
 struct GenerationInfo {
     std::string name;
     Xapian::doccount docs = 0;
@@ -44,7 +34,7 @@ struct GenerationInfo {
 GenerationInfo describe(const DataDir& dd, const std::string& gen) {
     GenerationInfo info;
     info.name = gen;
-    info.bytes = dir_size(dd.generation_path(gen));
+    info.bytes = directory_bytes(dd.generation_path(gen));
     try {
         Xapian::Database db(dd.generation_path(gen).string());
         info.docs = db.get_doccount();
@@ -72,7 +62,7 @@ int command_status(const Config& config) {
         std::printf("archive_seq   %llu (indexed)\n", static_cast<unsigned long long>(info.archive_seq));
         std::printf("index_bytes   %llu\n", static_cast<unsigned long long>(info.bytes));
     }
-    std::printf("archive_bytes %llu\n", static_cast<unsigned long long>(dir_size(dd.archive_dir())));
+    std::printf("archive_bytes %llu\n", static_cast<unsigned long long>(directory_bytes(dd.archive_dir())));
     std::size_t dead = 0;
     std::error_code ec;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(dd.deadletter_dir(), ec)) {
