@@ -21,12 +21,12 @@ void field(std::string& out, std::string_view name, std::string_view value) {
     out.append("\r\n");
 }
 
-bool is_framing(std::string_view name) {
+} // namespace
+
+bool is_framing_header(std::string_view name) noexcept {
     return boost::beast::iequals(name, "content-length") || boost::beast::iequals(name, "transfer-encoding") ||
            boost::beast::iequals(name, "connection");
 }
-
-} // namespace
 
 void append_response_head(std::string& out, const HeadFields& head, const Response& response) {
     out.append(head.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
@@ -59,7 +59,7 @@ void append_response_head(std::string& out, const HeadFields& head, const Respon
             field(out, "Content-Type", value);
             continue;
         }
-        if (name.empty() || is_framing(name) || boost::beast::iequals(name, "content-type") || !safe(name) ||
+        if (name.empty() || is_framing_header(name) || boost::beast::iequals(name, "content-type") || !safe(name) ||
             !safe(value) || name.find_first_of(" :\t") != std::string::npos) {
             continue;
         }

@@ -457,8 +457,7 @@ void Session::fill_head(http::response<Body>& head, const Response& response, bo
     }
     for (const auto& [name, value] : response.headers) {
         // framing belongs to the server; a handler cannot smuggle its own
-        if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
-            beast::iequals(name, "connection")) {
+        if (is_framing_header(name)) {
             continue;
         }
         if (beast::iequals(name, "content-type")) {

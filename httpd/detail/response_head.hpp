@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace gazette::httpd::detail {
 
@@ -22,6 +23,10 @@ struct HeadFields {
     bool keep_alive = true;
     std::optional<std::size_t> content_length; ///< nullopt = no Content-Length
 };
+
+/// Content-Length, Transfer-Encoding and Connection: framing belongs to the server, so a handler
+/// header with one of these names is never written (plain and streamed responses alike).
+bool is_framing_header(std::string_view name) noexcept;
 
 /// Appends "HTTP/1.x NNN Reason\r\n", the headers and the blank line to `out`.
 /// Handler headers that would set the framing (Content-Length, Transfer-Encoding, Connection)
