@@ -256,6 +256,7 @@ Result<void> read_searchd(const toml::table& t, SearchdConfig& c) {
     GAZETTE_TRY(r.read("io_spin_us", c.io_spin_us));
     GAZETTE_TRY(r.read("parallel_min_docs", c.parallel_min_docs));
     GAZETTE_TRY(r.read("reopen_check_ms", c.reopen_check_ms));
+    GAZETTE_TRY(r.read("coordination_max_words", c.coordination_max_words));
     GAZETTE_TRY(r.read("static_dir", c.static_dir));
     GAZETTE_TRY(r.read("cache_entries", c.cache_entries));
     GAZETTE_TRY(r.read("open_search", c.open_search));
@@ -496,6 +497,7 @@ std::string config_to_toml(const Config& c) {
                                 {"io_spin_us", static_cast<int64_t>(c.searchd.io_spin_us)},
                                 {"parallel_min_docs", static_cast<int64_t>(c.searchd.parallel_min_docs)},
                                 {"reopen_check_ms", static_cast<int64_t>(c.searchd.reopen_check_ms)},
+                                {"coordination_max_words", static_cast<int64_t>(c.searchd.coordination_max_words)},
                                 {"static_dir", c.searchd.static_dir},
                                 {"cache_entries", static_cast<int64_t>(c.searchd.cache_entries)},
                                 {"open_search", c.searchd.open_search},

@@ -499,6 +499,7 @@ int main(int argc, char** argv) {
     std::string snippet_modes = "both";
     long parallel_min_docs = -1;
     long io_spin_us = -1;
+    long coordination_max_words = -1;
     app.add_option("--corpus", corpus, "JSONL corpus the index was built from (query source)")->required();
     app.add_option("--data-dir", data_dir, "gazette data dir; indexed from --corpus when it has no live generation");
     app.add_option("--work-dir", work_dir, "fresh scratch folder (default: a temp dir, removed)");
@@ -519,6 +520,8 @@ int main(int argc, char** argv) {
     app.add_option("--limit", limit, "use only the first N articles of --corpus");
     app.add_option("--parallel-min-docs", parallel_min_docs, "searchd [searchd] parallel_min_docs (default: searchd's)");
     app.add_option("--io-spin-us", io_spin_us, "searchd [searchd] io_spin_us (default: searchd's)");
+    app.add_option("--coordination-max-words", coordination_max_words,
+                   "searchd [searchd] coordination_max_words (default: searchd's; 0 = plain BM25 like the bare side)");
     app.add_option("--snippets", snippet_modes, "measure without snippets, with them, or both")
         ->check(CLI::IsMember({"no", "yes", "both"}));
     app.add_flag("--smoke", smoke, "exit 2 unless every run answered queries without errors (CTest)");
@@ -538,6 +541,9 @@ int main(int argc, char** argv) {
               << "[searchd]\nthreads = " << searchd_threads << "\ncache_entries = 0\n"
               << (parallel_min_docs >= 0 ? "parallel_min_docs = " + std::to_string(parallel_min_docs) + "\n" : "")
               << (io_spin_us >= 0 ? "io_spin_us = " + std::to_string(io_spin_us) + "\n" : "")
+              << (coordination_max_words >= 0
+                      ? "coordination_max_words = " + std::to_string(coordination_max_words) + "\n"
+                      : "")
               << "[rate_limit]\nenabled = false\n";
         }
         std::printf("machine: %s\n", gb::machine_summary().c_str());

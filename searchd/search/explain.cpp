@@ -3,6 +3,10 @@
 #include "common/schema.hpp"
 #include "searchd/search/weighting.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -69,7 +73,8 @@ bool is_weighted_term(std::string_view term) noexcept {
 
 void explain_hits(const Xapian::Database& db, const Xapian::Query& query, const Xapian::Enquire& enquire,
                   const Xapian::MSet& mset, std::vector<Hit>& hits,
-                  const std::map<std::string, double>* feedback_scale) {
+                  const std::map<std::string, double>* feedback_scale,
+                  const CoordinatedQuery* coordinated) {
     // wqf of each query term: how often it occurs in the query.
     std::map<std::string, Xapian::termcount> wqf;
     for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
@@ -126,6 +131,20 @@ void explain_hits(const Xapian::Database& db, const Xapian::Query& query, const 
                     c.weight = d->second * factor;
                 }
             }
+            hit.explanation.push_back(std::move(c));
+        }
+        if (coordinated != nullptr && coordinated->bonus > 0) {
+            // What the terms do not explain is whole bonuses (BM25 stays below one bonus).
+            double terms = 0;
+            for (const auto& c : hit.explanation) {
+                terms += c.weight;
+            }
+            const double clauses = std::clamp(std::round((hit.score - terms) / coordinated->bonus), 0.0,
+                                              static_cast<double>(coordinated->clauses));
+            TermContribution c;
+            c.term = fmt::format("{} of {} clauses matched", static_cast<int>(clauses), coordinated->clauses);
+            c.field = "coordination";
+            c.weight = clauses * coordinated->bonus;
             hit.explanation.push_back(std::move(c));
         }
     }

@@ -8,6 +8,7 @@
 /// wildcards expand to): those terms are weighted separately and the sum is approximate.
 /// Boolean filter terms (topic:, lang:, tag:, id) match with weight 0.
 
+#include "searchd/search/coordination.hpp"
 #include "searchd/search/types.hpp"
 
 #include <xapian.h>
@@ -29,8 +30,11 @@ bool is_weighted_term(std::string_view term) noexcept;
 /// Fills hits[i].explanation for mset's items (hits in mset order). `query` is the parsed q
 /// (for wqf), `enquire` the one that produced `mset` (for matching terms). Terms in
 /// `feedback_scale` are pseudo-relevance feedback terms: field "feedback", weight scaled.
+/// With `coordinated` (a bonus per matched clause, coordination.hpp), each hit also gets a
+/// "coordination" entry: the clauses it matched times the bonus.
 void explain_hits(const Xapian::Database& db, const Xapian::Query& query, const Xapian::Enquire& enquire,
                   const Xapian::MSet& mset, std::vector<Hit>& hits,
-                  const std::map<std::string, double>* feedback_scale = nullptr);
+                  const std::map<std::string, double>* feedback_scale = nullptr,
+                  const CoordinatedQuery* coordinated = nullptr);
 
 } // namespace gazette::searchd

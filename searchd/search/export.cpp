@@ -6,6 +6,7 @@
 #include "common/article.hpp"
 #include "common/data_dir.hpp"
 #include "common/schema.hpp"
+#include "searchd/search/coordination.hpp"
 #include "searchd/search/generation_watcher.hpp"
 #include "searchd/search/hit_fields.hpp"
 #include "searchd/search/research_query.hpp"
@@ -55,6 +56,7 @@ std::string plain_text(std::string_view html) {
 struct ExportCursor::Impl {
     std::string generation;
     Xapian::Database db;
+    Xapian::Query ranked; ///< query with the coordination bonus, for relevance order
     Xapian::Query query;
     SortOrder sort = SortOrder::relevance;
     bool with_body = false;
@@ -87,6 +89,9 @@ Result<std::unique_ptr<ExportCursor>> ExportCursor::open(Searcher& searcher, con
         // Its own Database: the worker's one is reopened between queries, this one never is.
         im.db = Xapian::Database(g.env.watcher->data_dir().generation_path(g.name).string());
         im.query = plan->filtered;
+        const CoordinatedQuery coordinated =
+            ranked_text(*plan, request, g.env.config->searchd.coordination_max_words, im.db.get_doccount());
+        im.ranked = coordinated.bonus > 0 ? restrict_to_filters(*plan, coordinated.query) : plan->filtered;
         im.sort = request.sort;
         im.with_body = with_body;
         im.snippet_chars = request.snippet_chars;
@@ -117,12 +122,14 @@ Result<std::vector<ExportRecord>> ExportCursor::next_batch(std::size_t n) {
         return out;
     }
     Xapian::Enquire e(im.db);
-    e.set_query(im.query);
+    e.set_query(im.sort == SortOrder::relevance ? im.ranked : im.query);
     e.set_weighting_scheme(ranking_weight());
     Xapian::MSet mset;
     const auto count = static_cast<Xapian::doccount>(n);
     if (im.sort == SortOrder::relevance) {
-        mset = e.get_mset(static_cast<Xapian::doccount>(im.offset), count);
+        // check_at_least = all: no early termination, which coordination bonuses need
+        // (coordination.hpp); an export visits every match anyway.
+        mset = e.get_mset(static_cast<Xapian::doccount>(im.offset), count, im.db.get_doccount());
     } else {
         const bool desc = im.sort == SortOrder::date_desc;
         e.set_sort_by_value(schema::kSlotDate, desc);

@@ -177,6 +177,10 @@ QueryShape query_shape(const Xapian::Query& query) {
     return shape;
 }
 
+Xapian::Query restrict_to_filters(const QueryPlan& plan, const Xapian::Query& text) {
+    return plan.filter ? Xapian::Query(Xapian::Query::OP_FILTER, text, *plan.filter) : text;
+}
+
 std::optional<Xapian::Query> field_filter(FacetField field, const std::vector<std::string>& values) {
     if (values.empty()) {
         return std::nullopt;
@@ -276,6 +280,13 @@ Result<QueryPlan> build_query_plan(Xapian::QueryParser& qp, const SearchRequest&
         return Xapian::Query(Xapian::Query::OP_FILTER, plan.text, and_all(parts));
     };
     plan.filtered = restrict(std::nullopt);
+    if (!filters.empty()) {
+        std::vector<Xapian::Query> parts;
+        for (const auto& f : filters) {
+            parts.push_back(f.second);
+        }
+        plan.filter = and_all(parts);
+    }
     for (const auto& [field, fq] : filters) {
         if (field && std::find(request.facets.begin(), request.facets.end(), *field) !=
                          request.facets.end()) {

@@ -38,6 +38,7 @@ QueryShape query_shape(const Xapian::Query& query);
 struct QueryPlan {
     Xapian::Query text;     ///< the parsed `q`; MatchAll when `q` is empty
     Xapian::Query filtered; ///< text restricted by every filter
+    std::optional<Xapian::Query> filter; ///< every filter AND-ed; nullopt when there is none
     /// For each facet field that has an active filter: text restricted by every filter but
     /// that field's (disjunctive facets).
     std::vector<std::pair<FacetField, Xapian::Query>> disjunctive;
@@ -49,6 +50,10 @@ struct QueryPlan {
 /// Errors: bad_query (with position), too_complex, bad_request (bad dates).
 [[nodiscard]] Result<QueryPlan> build_query_plan(Xapian::QueryParser& qp, const SearchRequest& request,
                                                  unsigned flags, const LimitsConfig& limits);
+
+/// `text` restricted by the plan's filters (what `filtered` is for the parsed text); used to
+/// restrict a rewritten text (coordination.hpp) the same way.
+Xapian::Query restrict_to_filters(const QueryPlan& plan, const Xapian::Query& text);
 
 /// The boolean filter query of one field ("topic", values OR-ed), or nullopt when no values.
 std::optional<Xapian::Query> field_filter(FacetField field, const std::vector<std::string>& values);

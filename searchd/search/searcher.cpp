@@ -17,6 +17,7 @@
 #include "searchd/search/result_cache.hpp"
 #include "searchd/search/shard_set.hpp"
 #include "searchd/search/slice_match.hpp"
+#include "searchd/search/coordination.hpp"
 #include "searchd/search/snippet.hpp"
 #include "searchd/search/explain.hpp"
 #include "searchd/search/feedback.hpp"
@@ -342,15 +343,22 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
 
     Xapian::Enquire enquire(g.db);
     enquire.set_weighting_scheme(ranking_weight());
+    // The ranked match puts articles matching more of the words first (coordination.hpp);
+    // counting and facets below use the plain filtered query, which matches the same set.
+    const CoordinatedQuery coordinated = ranked_text(*plan, request, env.config->searchd.coordination_max_words, doccount);
+    const Xapian::Query ranked =
+        coordinated.bonus > 0 ? restrict_to_filters(*plan, coordinated.query) : plan->filtered;
     // Relevance order is re-ranked with pseudo-relevance feedback (same hits, better order).
     std::map<std::string, double> feedback_scale;
     std::optional<Xapian::Query> feedback;
     if (request.feedback && request.sort == SortOrder::relevance && !request.q.empty() &&
         !plan->text.empty() && plan->text.get_type() != Xapian::Query::LEAF_MATCH_ALL) {
-        feedback = feedback_query(g.db, plan->filtered, plan->text, FeedbackOptions{}, &feedback_scale);
+        feedback = feedback_query(g.db, ranked, plan->text, FeedbackOptions{}, &feedback_scale);
     }
-    enquire.set_query(feedback ? *feedback : plan->filtered);
+    enquire.set_query(feedback ? *feedback : ranked);
     // The ranked match skips the timer when its query shape bounds it far below the budget.
+    // The coordination bonus adds a constant-time check per candidate, so the plain query's
+    // shape is the one that bounds the match.
     const double match_budget_s =
         budget_s > 0 && !match_is_bounded(feedback ? *feedback : plan->filtered, doccount) ? budget_s : 0;
     if (match_budget_s > 0) {
@@ -398,7 +406,8 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     const bool use_match_sets = columns && env.facet_columns->match_sets();
     std::optional<std::uint64_t> exact_matches;
     if (use_match_sets) {
-        exact_matches = spy.count_matches(match_sets, feedback ? *feedback : plan->filtered);
+        // Feedback only re-weights (AND_MAYBE), so the plain query has the same matches.
+        exact_matches = spy.count_matches(match_sets, plan->filtered);
     }
     const auto window = static_cast<Xapian::doccount>(offset + request.limit);
     Xapian::MSet mset;
@@ -409,7 +418,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     // pass stays a cheap top-k.
     auto count_all = [&](Xapian::MatchSpy& counter_spy) {
         Xapian::Enquire counter(g.db);
-        counter.set_query(feedback ? *feedback : plan->filtered);
+        counter.set_query(plan->filtered);
         counter.set_weighting_scheme(Xapian::BoolWeight());
         if (budget_s > 0) {
             counter.set_time_limit(budget_s);
@@ -418,22 +427,67 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     };
     // Set when the match ran as two docid slices on two cores (slice_match.hpp); `mset` is then
     // the first slice's, used only for its term statistics.
+    // Coordinated searches try the all-clauses query first (coordination.hpp). When it has a
+    // full window of matches, its page is the coordinated page and its weights plus
+    // `score_offset` are the coordinated scores; otherwise the bonus query runs, without early
+    // termination (`exhaustive`): Xapian 1.4's early exit can drop a document from a bonus
+    // query's page (coordination.hpp has the case).
+    const bool coordinated_match = coordinated.bonus > 0;
+    const bool try_all_clauses = coordinated_match && !feedback && !decider;
+    const Xapian::Query all_clauses = try_all_clauses ? restrict_to_filters(*plan, coordinated.all) : ranked;
+    const Xapian::doccount exhaustive = std::max<Xapian::doccount>(doccount, window + 1);
+    double score_offset = 0;
+    bool all_clauses_short = false; // the all-clauses query ran and did not fill the window
+    // Totals of the plain query when the page came from the all-clauses one (cheap: the match
+    // stops after window + 1 documents).
+    auto estimate_all = [&]() {
+        Xapian::Enquire e(g.db);
+        e.set_query(plan->filtered);
+        e.set_weighting_scheme(Xapian::BoolWeight());
+        return e.get_mset(0, 0, window + 1);
+    };
     std::optional<SliceResult> sliced;
     SliceHelpers::InFlight in_flight(env.slices);
     if (!decider && can_slice(g, request, want_facets, feedback.has_value(), window)) {
-        sliced = run_sliced(g, plan->filtered, offset, request.limit, window, match_budget_s, mset);
+        if (try_all_clauses) {
+            sliced = run_sliced(g, all_clauses, offset, request.limit, window, match_budget_s, mset);
+            if (sliced && sliced->lower >= window) {
+                score_offset = coordinated.all_clauses_bonus();
+            } else if (sliced) {
+                sliced.reset(); // the bonus query runs unsplit, below
+                all_clauses_short = true;
+            }
+        } else if (!coordinated_match) {
+            sliced = run_sliced(g, ranked, offset, request.limit, window, match_budget_s, mset);
+        }
     }
     if (sliced) {
-        counting = mset;
+        counting = score_offset > 0 ? estimate_all() : mset;
+        if (score_offset > 0) {
+            sliced->lower = counting.get_matches_lower_bound();
+            sliced->upper = counting.get_matches_upper_bound();
+            sliced->estimated = counting.get_matches_estimated();
+        }
     } else if (!decider) {
         // check_at_least = window + 1 is the least that still says reliably whether another
         // page exists (upper bound > window iff it does). A larger check (it was 100) tightens
         // the `total` estimate but costs the matcher its early termination on every query;
         // `total` carries lower/upper bounds and `exact` for that reason.
-        mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
-                                static_cast<Xapian::doccount>(request.limit),
-                                window + 1);
-        counting = want_facets && !exact_matches ? count_all(spy) : mset;
+        const auto first = static_cast<Xapian::doccount>(offset);
+        const auto page = static_cast<Xapian::doccount>(request.limit);
+        if (try_all_clauses && !all_clauses_short) {
+            enquire.set_query(all_clauses);
+            mset = enquire.get_mset(first, page, window + 1);
+            if (mset.get_matches_lower_bound() >= window) {
+                score_offset = coordinated.all_clauses_bonus();
+            } else {
+                enquire.set_query(ranked);
+            }
+        }
+        if (score_offset == 0) {
+            mset = enquire.get_mset(first, page, coordinated_match ? exhaustive : window + 1);
+        }
+        counting = want_facets && !exact_matches ? count_all(spy) : score_offset > 0 ? estimate_all() : mset;
     } else {
         mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit), 0, nullptr,
                                 &*decider);
@@ -506,12 +560,13 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     if (sliced) {
         result.hits.reserve(sliced->top.size());
         for (const auto& [weight, docid] : sliced->top) {
-            result.hits.push_back(make_hit(g.db.get_document(docid, Xapian::DOC_ASSUME_VALID), weight, snippets, request));
+            result.hits.push_back(make_hit(g.db.get_document(docid, Xapian::DOC_ASSUME_VALID), weight + score_offset,
+                                           snippets, request));
         }
     } else {
         result.hits.reserve(mset.size());
         for (auto it = mset.begin(); it != mset.end(); ++it) {
-            result.hits.push_back(make_hit(it.get_document(), it.get_weight(), snippets, request));
+            result.hits.push_back(make_hit(it.get_document(), it.get_weight() + score_offset, snippets, request));
             if (request.explain) {
                 for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
                      ++t) {
@@ -521,7 +576,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         }
     }
     if (request.explain) {
-        explain_hits(g.db, plan->text, enquire, mset, result.hits, &feedback_scale);
+        explain_hits(g.db, plan->text, enquire, mset, result.hits, &feedback_scale, &coordinated);
     }
 
     if (!request.q.empty()) {

@@ -1,0 +1,197 @@
+// Coordination (searchd/search/coordination.hpp): which queries are rewritten, how the bonus
+// is sized, and that the rewritten queries rank by matched clauses first, on real Xapian
+// databases.
+#include "searchd/search/coordination.hpp"
+
+#include "common/analyzer.hpp"
+#include "common/config.hpp"
+#include "searchd/search/weighting.hpp"
+#include "test_index.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <set>
+
+namespace gazette::searchd {
+namespace {
+
+class CoordinationTest : public ::testing::Test {
+protected:
+    CoordinationTest()
+        : analyzer_(AnalysisConfig{}), db_((tmp_.path() / "db").string(), Xapian::DB_CREATE_OR_OPEN) {}
+
+    Xapian::Query parse(const std::string& q) {
+        Xapian::QueryParser qp = analyzer_.make_query_parser("en", db_);
+        qp.set_default_op(Xapian::Query::OP_OR);
+        return qp.parse_query(q, analyzer_.query_flags());
+    }
+
+    test::TempDir tmp_;
+    Analyzer analyzer_;
+    Xapian::WritableDatabase db_;
+};
+
+TEST_F(CoordinationTest, RewritesTheTopLevelOrAndSizesTheBonusAboveAllBm25) {
+    const Xapian::Query text = parse("gas pipeline");
+    const CoordinatedQuery c = coordinate(text, 100000);
+    EXPECT_EQ(c.clauses, 2u);
+    const double bound = bm25_weight_bound(text, 100000);
+    EXPECT_GT(c.bonus, bound) << "one clause must outweigh all the BM25 a query can add";
+    EXPECT_DOUBLE_EQ(c.bonus, std::pow(10.0, std::ceil(std::log10(bound + 1.0)))) << "a power of ten";
+    EXPECT_DOUBLE_EQ(c.all_clauses_bonus(), 2 * c.bonus);
+    EXPECT_EQ(c.all.get_type(), Xapian::Query::OP_AND);
+    EXPECT_EQ(c.all.get_num_subqueries(), 2u);
+    EXPECT_NE(c.query.get_description(), text.get_description());
+    EXPECT_NE(c.query.get_description().find("FixedWeightPostingSource"), std::string::npos)
+        << c.query.get_description();
+}
+
+TEST_F(CoordinationTest, BoundGrowsWithTheCollectionAndTheClauses) {
+    EXPECT_LT(bm25_weight_bound(parse("gas"), 1000), bm25_weight_bound(parse("gas"), 1000000));
+    EXPECT_DOUBLE_EQ(bm25_weight_bound(parse("gas pipeline china"), 1000), 3 * bm25_weight_bound(parse("gas"), 1000));
+    // A phrase weighs each of its terms.
+    EXPECT_DOUBLE_EQ(bm25_weight_bound(parse("\"power of siberia\""), 1000),
+                     bm25_weight_bound(parse("power siberia"), 1000) * 1.5);
+}
+
+TEST_F(CoordinationTest, LeavesAloneWhatHasNoWordsToCount) {
+    for (const std::string q : {"gas", "gas AND pipeline", "\"power of siberia\""}) {
+        const CoordinatedQuery c = coordinate(parse(q), 1000);
+        EXPECT_EQ(c.bonus, 0) << q;
+        EXPECT_EQ(c.query.get_description(), parse(q).get_description()) << q;
+    }
+}
+
+TEST_F(CoordinationTest, LongQueriesKeepPlainBm25) {
+    const Xapian::Query text = parse("gas pipeline china russia europe");
+    EXPECT_EQ(coordinate(text, 1000, 4).bonus, 0) << "five words, at most four coordinated";
+    EXPECT_GT(coordinate(text, 1000, 5).bonus, 0);
+}
+
+TEST_F(CoordinationTest, LooksThroughNotFiltersAndMustWords) {
+    // gas pipeline -russia: AND_NOT(OR(gas, pipeline), russia)
+    const CoordinatedQuery not_q = coordinate(parse("gas pipeline -russia"), 1000);
+    EXPECT_EQ(not_q.clauses, 2u);
+    EXPECT_EQ(not_q.query.get_type(), Xapian::Query::OP_AND_NOT);
+    EXPECT_EQ(not_q.all.get_type(), Xapian::Query::OP_AND_NOT);
+    // +gas pipeline china: AND_MAYBE(gas, OR(pipeline, china)); the all-clauses form requires all.
+    const CoordinatedQuery must = coordinate(parse("+gas pipeline china"), 1000);
+    EXPECT_EQ(must.clauses, 2u);
+    EXPECT_EQ(must.query.get_type(), Xapian::Query::OP_AND_MAYBE);
+    EXPECT_EQ(must.all.get_type(), Xapian::Query::OP_AND);
+}
+
+TEST_F(CoordinationTest, SynonymGroupsAndPhrasesAreOneClauseEach) {
+    const CoordinatedQuery c = coordinate(parse("\"power of siberia\" pipeline"), 1000);
+    EXPECT_EQ(c.clauses, 2u);
+}
+
+/// A real index where BM25 alone ranks a one-word article above two-word articles.
+class CoordinatedRankingTest : public ::testing::Test {
+protected:
+    CoordinatedRankingTest()
+        : analyzer_(AnalysisConfig{}), db_((tmp_.path() / "db").string(), Xapian::DB_CREATE_OR_OPEN) {
+        Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
+        auto add = [&](const std::string& text) {
+            Xapian::Document doc;
+            tg.set_document(doc);
+            tg.index_text(text);
+            db_.add_document(doc);
+        };
+        std::string filler;
+        for (int i = 0; i < 60; ++i) {
+            filler += " report meeting statement week";
+        }
+        add("pipeline pipeline pipeline pipeline pipeline"); // 1: one rare word, short and dense
+        add("gas pipeline" + filler);                         // 2: both words, long
+        add("gas and a pipeline" + filler + filler);          // 3: both words, longer
+        for (int i = 0; i < 40; ++i) {
+            add("gas prices" + filler);                       // common word
+        }
+        db_.commit();
+    }
+
+    std::vector<std::pair<Xapian::docid, double>> rank(const Xapian::Query& q, Xapian::doccount n,
+                                                       Xapian::doccount check) {
+        Xapian::Enquire e(db_);
+        e.set_weighting_scheme(ranking_weight());
+        e.set_query(q);
+        std::vector<std::pair<Xapian::docid, double>> out;
+        const Xapian::MSet m = e.get_mset(0, n, check);
+        for (auto it = m.begin(); it != m.end(); ++it) {
+            out.emplace_back(*it, it.get_weight());
+        }
+        return out;
+    }
+
+    Xapian::Query parse(const std::string& q) {
+        Xapian::QueryParser qp = analyzer_.make_query_parser("en", db_);
+        qp.set_default_op(Xapian::Query::OP_OR);
+        return qp.parse_query(q, analyzer_.query_flags());
+    }
+
+    test::TempDir tmp_;
+    Analyzer analyzer_;
+    Xapian::WritableDatabase db_;
+};
+
+TEST_F(CoordinatedRankingTest, PlainBm25PutsTheOneWordArticleFirst) {
+    // The premise of the next test: without coordination this ranking breaks the SPEC's
+    // "articles matching more of the words first".
+    const auto plain = rank(parse("gas pipeline"), 3, db_.get_doccount());
+    ASSERT_FALSE(plain.empty());
+    EXPECT_EQ(plain.front().first, 1u);
+}
+
+TEST_F(CoordinatedRankingTest, ArticlesMatchingMoreClausesRankFirstThenByBm25) {
+    const Xapian::Query text = parse("gas pipeline");
+    const CoordinatedQuery c = coordinate(text, db_.get_doccount());
+    const auto ranked = rank(c.query, 10, db_.get_doccount());
+    ASSERT_GE(ranked.size(), 3u);
+    EXPECT_EQ(ranked[0].first, 2u);
+    EXPECT_EQ(ranked[1].first, 3u);
+    EXPECT_EQ(ranked[2].first, 1u) << "the one-word article follows every two-word one";
+    // Scores read as clauses x bonus + BM25, and the BM25 part is the plain query's.
+    const auto plain = rank(text, db_.get_doccount(), db_.get_doccount());
+    std::map<Xapian::docid, double> bm25(plain.begin(), plain.end());
+    EXPECT_NEAR(ranked[0].second, 2 * c.bonus + bm25[2], 1e-9);
+    EXPECT_NEAR(ranked[2].second, 1 * c.bonus + bm25[1], 1e-9);
+    // The all-clauses query gives the same top tier, in the same order, with plain weights.
+    const auto all = rank(c.all, 10, db_.get_doccount());
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].first, ranked[0].first);
+    EXPECT_EQ(all[1].first, ranked[1].first);
+    EXPECT_NEAR(all[0].second + c.all_clauses_bonus(), ranked[0].second, 1e-9);
+}
+
+TEST_F(CoordinatedRankingTest, ExhaustivePagesAgreeWithTheFullRanking) {
+    // Random 2-4 word queries over the index's words: every page of the bonus query (run
+    // with check_at_least = all, as searchd runs it) is a slice of the full ranking.
+    const std::vector<std::string> words{"gas", "pipeline", "prices", "report", "meeting", "statement", "week"};
+    std::mt19937 rng(11);
+    for (int i = 0; i < 60; ++i) {
+        std::string q;
+        const int n = 2 + i % 3;
+        for (int k = 0; k < n; ++k) {
+            q += words[rng() % words.size()] + " ";
+        }
+        const CoordinatedQuery c = coordinate(parse(q), db_.get_doccount());
+        const auto full = rank(c.query, db_.get_doccount(), db_.get_doccount());
+        for (Xapian::doccount offset : {0u, 2u, 5u}) {
+            Xapian::Enquire e(db_);
+            e.set_weighting_scheme(ranking_weight());
+            e.set_query(c.query);
+            const Xapian::MSet m = e.get_mset(offset, 3, db_.get_doccount());
+            Xapian::doccount at = offset;
+            for (auto it = m.begin(); it != m.end(); ++it, ++at) {
+                ASSERT_LT(at, full.size()) << q;
+                EXPECT_EQ(*it, full[at].first) << q << " offset " << offset;
+            }
+        }
+    }
+}
+
+} // namespace
+} // namespace gazette::searchd
