@@ -2,6 +2,7 @@
 
 #include "searchd/search/weighting.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -63,18 +64,44 @@ std::vector<Xapian::Query> subqueries(const Xapian::Query& q) {
     return out;
 }
 
-/// The two rewrites of a query: with the bonus, and with every clause required.
+/// The rewrites of a query: with the bonus, and as tiers by matched clauses.
 struct Rewritten {
     Xapian::Query ranked;
-    Xapian::Query all;
+    std::vector<Xapian::Query> tiers;
 };
+
+/// Articles matching at least `k` of `clauses`: the OR of the AND of every k-subset. An
+/// article matching exactly k clauses matches exactly one of those ANDs, so its weight is the
+/// BM25 of its clauses.
+Xapian::Query at_least(const std::vector<Xapian::Query>& clauses, std::size_t k) {
+    const std::size_t n = clauses.size();
+    if (k <= 1) {
+        return Xapian::Query(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
+    }
+    if (k >= n) {
+        return Xapian::Query(Xapian::Query::OP_AND, clauses.begin(), clauses.end());
+    }
+    std::vector<Xapian::Query> ands;
+    std::vector<bool> pick(n, false);
+    std::fill(pick.begin(), pick.begin() + static_cast<std::ptrdiff_t>(k), true);
+    do {
+        std::vector<Xapian::Query> subset;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (pick[i]) {
+                subset.push_back(clauses[i]);
+            }
+        }
+        ands.emplace_back(Xapian::Query::OP_AND, subset.begin(), subset.end());
+    } while (std::prev_permutation(pick.begin(), pick.end()));
+    return Xapian::Query(Xapian::Query::OP_OR, ands.begin(), ands.end());
+}
 
 /// Finds the outermost OR along the weighted path and rewrites it; nullopt when there is none.
 std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccount, std::size_t max_clauses,
                                  CoordinatedQuery& out) {
     const auto type = q.get_type();
     if (type == Xapian::Query::OP_OR && q.get_num_subqueries() >= 2) {
-        if (q.get_num_subqueries() > max_clauses) {
+        if (q.get_num_subqueries() > std::min(max_clauses, kMaxCoordinatedClauses)) {
             return std::nullopt;
         }
         const double bound = bm25_weight_bound(q, doccount);
@@ -85,13 +112,22 @@ std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccou
         out.bonus = std::pow(10.0, std::ceil(std::log10(bound + 1.0)));
         out.clauses = q.get_num_subqueries();
         const auto plain = subqueries(q);
+        Rewritten r;
         std::vector<Xapian::Query> clauses;
         clauses.reserve(plain.size());
         for (const auto& clause : plain) {
             clauses.push_back(with_bonus(clause, out.bonus));
         }
-        return Rewritten{Xapian::Query(Xapian::Query::OP_OR, clauses.begin(), clauses.end()),
-                         Xapian::Query(Xapian::Query::OP_AND, plain.begin(), plain.end())};
+        r.ranked = Xapian::Query(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
+        // Exactly k clauses, for k = n .. 1: at least k, without those with at least k + 1.
+        Xapian::Query more = at_least(plain, plain.size());
+        r.tiers.push_back(more);
+        for (std::size_t k = plain.size() - 1; k >= 1; --k) {
+            Xapian::Query this_many = at_least(plain, k);
+            r.tiers.emplace_back(Xapian::Query::OP_AND_NOT, this_many, more);
+            more = std::move(this_many);
+        }
+        return r;
     }
     if ((type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_FILTER) && q.get_num_subqueries() >= 2) {
         auto parts = subqueries(q);
@@ -99,20 +135,30 @@ std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccou
         if (!first) {
             return std::nullopt;
         }
+        Rewritten r;
         parts[0] = std::move(first->ranked);
-        Xapian::Query ranked(type, parts.begin(), parts.end());
-        parts[0] = std::move(first->all);
-        return Rewritten{std::move(ranked), Xapian::Query(type, parts.begin(), parts.end())};
+        r.ranked = Xapian::Query(type, parts.begin(), parts.end());
+        for (auto& tier : first->tiers) {
+            parts[0] = std::move(tier);
+            r.tiers.emplace_back(type, parts.begin(), parts.end());
+        }
+        return r;
     }
     if (type == Xapian::Query::OP_AND_MAYBE && q.get_num_subqueries() == 2) {
-        // "+must other words": the optional words are the ones a match may have more of.
+        // "+must other words": the optional words are the ones a match may have more of; an
+        // article with none of them comes last.
         auto parts = subqueries(q);
         auto optional = rewrite(parts[1], doccount, max_clauses, out);
         if (!optional) {
             return std::nullopt;
         }
-        return Rewritten{Xapian::Query(type, parts[0], optional->ranked),
-                         Xapian::Query(Xapian::Query::OP_AND, parts[0], optional->all)};
+        Rewritten r;
+        r.ranked = Xapian::Query(type, parts[0], optional->ranked);
+        for (const auto& tier : optional->tiers) {
+            r.tiers.emplace_back(Xapian::Query::OP_AND, parts[0], tier);
+        }
+        r.tiers.emplace_back(Xapian::Query::OP_AND_NOT, parts[0], parts[1]);
+        return r;
     }
     return std::nullopt;
 }
@@ -130,7 +176,7 @@ double bm25_weight_bound(const Xapian::Query& query, Xapian::doccount doccount) 
 CoordinatedQuery ranked_text(const QueryPlan& plan, const SearchRequest& request, std::size_t max_clauses,
                              Xapian::doccount doccount) {
     if (max_clauses == 0 || request.sort != SortOrder::relevance) {
-        return CoordinatedQuery{plan.text, plan.text, 0, 0};
+        return CoordinatedQuery{plan.text, {}, 0, 0};
     }
     return coordinate(plan.text, doccount, max_clauses);
 }
@@ -139,11 +185,41 @@ CoordinatedQuery coordinate(const Xapian::Query& text, Xapian::doccount doccount
     CoordinatedQuery out;
     if (auto q = rewrite(text, doccount, max_clauses, out)) {
         out.query = std::move(q->ranked);
-        out.all = std::move(q->all);
+        out.tiers = std::move(q->tiers);
     } else {
-        out = CoordinatedQuery{text, text, 0, 0};
+        out = CoordinatedQuery{text, {}, 0, 0};
     }
     return out;
+}
+
+} // namespace gazette::searchd
+
+namespace gazette::searchd {
+
+SliceResult match_tiers(Xapian::Enquire& enquire, const CoordinatedQuery& coordinated, const QueryPlan& plan,
+                        std::size_t offset, std::size_t limit, Xapian::MSet& first_mset) {
+    const std::size_t window = offset + limit;
+    std::vector<std::pair<double, Xapian::docid>> ranked;
+    ranked.reserve(window);
+    for (std::size_t t = 0; t < coordinated.tiers.size() && ranked.size() < window; ++t) {
+        // Clauses matched in this tier: all in the first, one fewer in each next; an
+        // AND_MAYBE's last tier has none.
+        const double matched = t < coordinated.clauses ? static_cast<double>(coordinated.clauses - t) : 0.0;
+        enquire.set_query(restrict_to_filters(plan, coordinated.tiers[t]));
+        const auto need = static_cast<Xapian::doccount>(window - ranked.size());
+        const Xapian::MSet m = enquire.get_mset(0, need, need + 1);
+        for (auto it = m.begin(); it != m.end(); ++it) {
+            ranked.emplace_back(it.get_weight() + matched * coordinated.bonus, *it);
+        }
+        if (t == 0) {
+            first_mset = m;
+        }
+    }
+    SliceResult page;
+    for (std::size_t i = offset; i < ranked.size() && i < window; ++i) {
+        page.top.push_back(ranked[i]);
+    }
+    return page;
 }
 
 } // namespace gazette::searchd

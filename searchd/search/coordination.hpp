@@ -4,23 +4,24 @@
 /// times in a short article can outscore two words once each (9% of two-word result pages
 /// at 100k articles had such an inversion before this).
 ///
-/// How: each clause of the query's top-level OR (a word, a phrase, a synonym group, a
-/// wildcard) gets a constant bonus when it matches, through Xapian's built-in
-/// FixedWeightPostingSource: OR(w1, w2) becomes OR(AND(w1, F), AND(w2, F)) with F weighing
-/// `bonus`. The bonus is a power of ten above the most BM25 the clauses can add together, so
-/// a score is `bonus` x (clauses matched) + BM25, and BM25 orders articles within a count.
-/// Searches run `all` (every clause required) first: when it fills the page, that page is the
-/// coordinated one, bought with an AND (at 100k articles, two-word queries: 0.98 ms against
-/// 1.28 ms for the plain OR); only when fewer articles match every clause does the bonus query
-/// run. Only built-in Xapian classes are used, so both queries serialise to docid slices and to
+/// How, two ways that rank identically:
+/// - The bonus query: each clause of the query's top-level OR (a word, a phrase, a synonym
+///   group, a wildcard) gets a constant bonus when it matches, through Xapian's built-in
+///   FixedWeightPostingSource: OR(w1, w2) becomes OR(AND(w1, F), AND(w2, F)) with F weighing
+///   `bonus`. The bonus is a power of ten above the most BM25 the clauses can add together, so
+///   a score is `bonus` x (clauses matched) + BM25, and BM25 orders articles within a count.
+///   Export, explain and feedback use it. It must run with check_at_least = all matches:
+///   Xapian 1.4's early exit drops documents from such queries (on the test corpus,
+///   `pipeline OR sanctions OR goal`, top 3, check_at_least 4 misses an article weighing 200.5
+///   and returns one weighing 104.4 instead; SearchSuite.CoordinatedPagesAreSlicesOfTheFullRanking),
+///   and without early exit it costs 4-5x the plain OR.
+/// - Tiers (`match_tiers`, what /search runs): one plain query per matched-clause count, best
+///   first (every clause; then exactly n - 1, as "at least n - 1" AND_NOT "all"; ...), each a
+///   BM25 top-k with the usual early exit, until the page is full. Most pages come from the
+///   first tier, an AND, which is cheaper than the OR it replaces: two-word queries at 10k
+///   articles cost 148 us against 193 us for the plain OR (bench/README.md, Session 5).
+/// Only built-in Xapian classes are used, so every query serialises to docid slices and to
 /// remote shards (xapian-tcpsrv) unchanged.
-///
-/// The bonus query must run with check_at_least = all matches. Xapian 1.4's early exit (the
-/// matcher stops once it has check_at_least matches and its recalculated maximum weight
-/// falls below the page's minimum) drops documents from such queries: on the test corpus,
-/// `pipeline OR sanctions OR goal`, top 3, check_at_least 4 misses an article weighing 200.5
-/// and returns one weighing 104.4 instead; with check_at_least 100 the page is right
-/// (SearchSuite.CoordinatedPagesAreSlicesOfTheFullRanking).
 ///
 /// Long queries (more than [searchd] coordination_max_words clauses) keep plain BM25: on the
 /// judged collections in bench/relevance (natural-language queries of ~10 words), strict
@@ -30,18 +31,25 @@
 /// parsed query (same matching set).
 
 #include "searchd/search/query_builder.hpp"
+#include "searchd/search/slice_match.hpp"
 #include "searchd/search/types.hpp"
 
 #include <xapian.h>
 
+#include <cstddef>
+#include <vector>
+
 namespace gazette::searchd {
 
+/// More clauses than this are never coordinated: the tiers enumerate clause subsets.
+inline constexpr std::size_t kMaxCoordinatedClauses = 6;
+
 struct CoordinatedQuery {
-    Xapian::Query query;   ///< the rewritten query (or the input when nothing was rewritten)
-    /// The same text with every clause required (plain BM25 weights). Its ranking is the
-    /// coordinated ranking's top tier: when it has a full window of matches, its page is the
-    /// coordinated page, found at the cost of an AND (cheaper than the OR it replaces).
-    Xapian::Query all;
+    Xapian::Query query;   ///< with the per-clause bonus (or the input when nothing was rewritten)
+    /// The same text split by matched clauses, in rank order: tiers[0] requires every clause,
+    /// tiers[t] exactly clauses - t of them (an AND_MAYBE adds a last tier with none). Plain
+    /// BM25 weights; a tier's weights plus (clauses - t) x bonus are the bonus query's.
+    std::vector<Xapian::Query> tiers;
     double bonus = 0;      ///< weight per matched clause; 0 = not rewritten
     std::size_t clauses = 0;
 
@@ -60,6 +68,14 @@ CoordinatedQuery coordinate(const Xapian::Query& text, Xapian::doccount doccount
 /// coordination_max_words; 0 = never).
 CoordinatedQuery ranked_text(const QueryPlan& plan, const SearchRequest& request, std::size_t max_clauses,
                              Xapian::doccount doccount);
+
+/// The coordinated page [offset, offset + limit) from the tiers, best tier first, each ranked
+/// by BM25 with early termination (plain Xapian queries, so the early exit is safe); stops at
+/// the first tier that completes the window, which for most queries is the first. `enquire`
+/// must have Gazette's weighting; `first_mset` receives the first tier's MSet (whole-database
+/// term statistics).
+SliceResult match_tiers(Xapian::Enquire& enquire, const CoordinatedQuery& coordinated, const QueryPlan& plan,
+                        std::size_t offset, std::size_t limit, Xapian::MSet& first_mset);
 
 /// The most BM25 weight (Gazette's parameters, any wqf) the leaf terms of `query` can add to
 /// one article's score in a database of `doccount` articles.

@@ -425,69 +425,60 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         }
         return get_mset_with_spy(counter, counter_spy, doccount, g.db);
     };
-    // Set when the match ran as two docid slices on two cores (slice_match.hpp); `mset` is then
-    // the first slice's, used only for its term statistics.
-    // Coordinated searches try the all-clauses query first (coordination.hpp). When it has a
-    // full window of matches, its page is the coordinated page and its weights plus
-    // `score_offset` are the coordinated scores; otherwise the bonus query runs, without early
-    // termination (`exhaustive`): Xapian 1.4's early exit can drop a document from a bonus
-    // query's page (coordination.hpp has the case).
+    // Coordinated searches (coordination.hpp) run the tiers: plain queries per matched-clause
+    // count, best first, until the window is full. Explain (one MSet for matching terms) and
+    // feedback (one re-weighted query) run the bonus query instead, without early termination,
+    // which Xapian 1.4 gets wrong for it.
     const bool coordinated_match = coordinated.bonus > 0;
-    const bool try_all_clauses = coordinated_match && !feedback && !decider;
-    const Xapian::Query all_clauses = try_all_clauses ? restrict_to_filters(*plan, coordinated.all) : ranked;
+    const bool use_tiers = coordinated_match && !feedback && !decider && !request.explain;
     const Xapian::doccount exhaustive = std::max<Xapian::doccount>(doccount, window + 1);
-    double score_offset = 0;
-    bool all_clauses_short = false; // the all-clauses query ran and did not fill the window
-    // Totals of the plain query when the page came from the all-clauses one (cheap: the match
-    // stops after window + 1 documents).
+    // Totals of the plain query when the page came from the tiers (cheap: the match stops
+    // after window + 1 documents).
     auto estimate_all = [&]() {
         Xapian::Enquire e(g.db);
         e.set_query(plan->filtered);
         e.set_weighting_scheme(Xapian::BoolWeight());
         return e.get_mset(0, 0, window + 1);
     };
+    // The ranked page as (weight, docid): from two docid slices on two cores (slice_match.hpp),
+    // or from the tiers; `mset` is then the first slice's or tier's, used for its statistics.
     std::optional<SliceResult> sliced;
     SliceHelpers::InFlight in_flight(env.slices);
     if (!decider && can_slice(g, request, want_facets, feedback.has_value(), window)) {
-        if (try_all_clauses) {
-            sliced = run_sliced(g, all_clauses, offset, request.limit, window, match_budget_s, mset);
+        if (use_tiers) {
+            // The first tier (every clause) split over two cores: when it fills the window,
+            // its page is the page.
+            sliced = run_sliced(g, restrict_to_filters(*plan, coordinated.tiers.front()), offset, request.limit,
+                                window, match_budget_s, mset);
             if (sliced && sliced->lower >= window) {
-                score_offset = coordinated.all_clauses_bonus();
-            } else if (sliced) {
-                sliced.reset(); // the bonus query runs unsplit, below
-                all_clauses_short = true;
+                for (auto& hit : sliced->top) {
+                    hit.first += coordinated.all_clauses_bonus();
+                }
+            } else {
+                sliced.reset(); // the tiers run on this core, below
             }
         } else if (!coordinated_match) {
             sliced = run_sliced(g, ranked, offset, request.limit, window, match_budget_s, mset);
         }
     }
-    if (sliced) {
-        counting = score_offset > 0 ? estimate_all() : mset;
-        if (score_offset > 0) {
-            sliced->lower = counting.get_matches_lower_bound();
-            sliced->upper = counting.get_matches_upper_bound();
-            sliced->estimated = counting.get_matches_estimated();
-        }
+    if (!sliced && use_tiers) {
+        sliced = match_tiers(enquire, coordinated, *plan, offset, request.limit, mset);
+    }
+    if (sliced && coordinated_match) {
+        counting = want_facets && !exact_matches ? count_all(spy) : estimate_all();
+        sliced->lower = counting.get_matches_lower_bound();
+        sliced->upper = counting.get_matches_upper_bound();
+        sliced->estimated = counting.get_matches_estimated();
+    } else if (sliced) {
+        counting = mset;
     } else if (!decider) {
         // check_at_least = window + 1 is the least that still says reliably whether another
         // page exists (upper bound > window iff it does). A larger check (it was 100) tightens
         // the `total` estimate but costs the matcher its early termination on every query;
         // `total` carries lower/upper bounds and `exact` for that reason.
-        const auto first = static_cast<Xapian::doccount>(offset);
-        const auto page = static_cast<Xapian::doccount>(request.limit);
-        if (try_all_clauses && !all_clauses_short) {
-            enquire.set_query(all_clauses);
-            mset = enquire.get_mset(first, page, window + 1);
-            if (mset.get_matches_lower_bound() >= window) {
-                score_offset = coordinated.all_clauses_bonus();
-            } else {
-                enquire.set_query(ranked);
-            }
-        }
-        if (score_offset == 0) {
-            mset = enquire.get_mset(first, page, coordinated_match ? exhaustive : window + 1);
-        }
-        counting = want_facets && !exact_matches ? count_all(spy) : score_offset > 0 ? estimate_all() : mset;
+        mset = enquire.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(request.limit),
+                                coordinated_match ? exhaustive : window + 1);
+        counting = want_facets && !exact_matches ? count_all(spy) : mset;
     } else {
         mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit), 0, nullptr,
                                 &*decider);
@@ -560,13 +551,12 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     if (sliced) {
         result.hits.reserve(sliced->top.size());
         for (const auto& [weight, docid] : sliced->top) {
-            result.hits.push_back(make_hit(g.db.get_document(docid, Xapian::DOC_ASSUME_VALID), weight + score_offset,
-                                           snippets, request));
+            result.hits.push_back(make_hit(g.db.get_document(docid, Xapian::DOC_ASSUME_VALID), weight, snippets, request));
         }
     } else {
         result.hits.reserve(mset.size());
         for (auto it = mset.begin(); it != mset.end(); ++it) {
-            result.hits.push_back(make_hit(it.get_document(), it.get_weight() + score_offset, snippets, request));
+            result.hits.push_back(make_hit(it.get_document(), it.get_weight(), snippets, request));
             if (request.explain) {
                 for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
                      ++t) {

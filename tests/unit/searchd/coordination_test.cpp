@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
@@ -41,8 +42,9 @@ TEST_F(CoordinationTest, RewritesTheTopLevelOrAndSizesTheBonusAboveAllBm25) {
     EXPECT_GT(c.bonus, bound) << "one clause must outweigh all the BM25 a query can add";
     EXPECT_DOUBLE_EQ(c.bonus, std::pow(10.0, std::ceil(std::log10(bound + 1.0)))) << "a power of ten";
     EXPECT_DOUBLE_EQ(c.all_clauses_bonus(), 2 * c.bonus);
-    EXPECT_EQ(c.all.get_type(), Xapian::Query::OP_AND);
-    EXPECT_EQ(c.all.get_num_subqueries(), 2u);
+    ASSERT_EQ(c.tiers.size(), 2u) << "both words, then exactly one";
+    EXPECT_EQ(c.tiers[0].get_type(), Xapian::Query::OP_AND);
+    EXPECT_EQ(c.tiers[1].get_type(), Xapian::Query::OP_AND_NOT);
     EXPECT_NE(c.query.get_description(), text.get_description());
     EXPECT_NE(c.query.get_description().find("FixedWeightPostingSource"), std::string::npos)
         << c.query.get_description();
@@ -68,6 +70,8 @@ TEST_F(CoordinationTest, LongQueriesKeepPlainBm25) {
     const Xapian::Query text = parse("gas pipeline china russia europe");
     EXPECT_EQ(coordinate(text, 1000, 4).bonus, 0) << "five words, at most four coordinated";
     EXPECT_GT(coordinate(text, 1000, 5).bonus, 0);
+    EXPECT_EQ(coordinate(parse("a1 a2 a3 a4 a5 a6 a7"), 1000, 100).bonus, 0)
+        << "never more than kMaxCoordinatedClauses: the tiers enumerate subsets";
 }
 
 TEST_F(CoordinationTest, LooksThroughNotFiltersAndMustWords) {
@@ -75,12 +79,15 @@ TEST_F(CoordinationTest, LooksThroughNotFiltersAndMustWords) {
     const CoordinatedQuery not_q = coordinate(parse("gas pipeline -russia"), 1000);
     EXPECT_EQ(not_q.clauses, 2u);
     EXPECT_EQ(not_q.query.get_type(), Xapian::Query::OP_AND_NOT);
-    EXPECT_EQ(not_q.all.get_type(), Xapian::Query::OP_AND_NOT);
+    ASSERT_EQ(not_q.tiers.size(), 2u);
+    EXPECT_EQ(not_q.tiers[0].get_type(), Xapian::Query::OP_AND_NOT) << "each tier keeps the NOT";
     // +gas pipeline china: AND_MAYBE(gas, OR(pipeline, china)); the all-clauses form requires all.
     const CoordinatedQuery must = coordinate(parse("+gas pipeline china"), 1000);
     EXPECT_EQ(must.clauses, 2u);
     EXPECT_EQ(must.query.get_type(), Xapian::Query::OP_AND_MAYBE);
-    EXPECT_EQ(must.all.get_type(), Xapian::Query::OP_AND);
+    ASSERT_EQ(must.tiers.size(), 3u) << "both optional words, one, none";
+    EXPECT_EQ(must.tiers[0].get_type(), Xapian::Query::OP_AND);
+    EXPECT_EQ(must.tiers[2].get_type(), Xapian::Query::OP_AND_NOT);
 }
 
 TEST_F(CoordinationTest, SynonymGroupsAndPhrasesAreOneClauseEach) {
@@ -158,12 +165,55 @@ TEST_F(CoordinatedRankingTest, ArticlesMatchingMoreClausesRankFirstThenByBm25) {
     std::map<Xapian::docid, double> bm25(plain.begin(), plain.end());
     EXPECT_NEAR(ranked[0].second, 2 * c.bonus + bm25[2], 1e-9);
     EXPECT_NEAR(ranked[2].second, 1 * c.bonus + bm25[1], 1e-9);
-    // The all-clauses query gives the same top tier, in the same order, with plain weights.
-    const auto all = rank(c.all, 10, db_.get_doccount());
+    // The first tier gives the same top articles, in the same order, with plain weights.
+    const auto all = rank(c.tiers.front(), 10, db_.get_doccount());
     ASSERT_EQ(all.size(), 2u);
     EXPECT_EQ(all[0].first, ranked[0].first);
     EXPECT_EQ(all[1].first, ranked[1].first);
     EXPECT_NEAR(all[0].second + c.all_clauses_bonus(), ranked[0].second, 1e-9);
+}
+
+TEST_F(CoordinatedRankingTest, TierPagesAreSlicesOfTheBonusRanking) {
+    // What /search runs (match_tiers) against the bonus query's full ranking, for random
+    // 2-4 word queries, with NOT and +must words, at several offsets: same articles, same
+    // order, same scores.
+    const std::vector<std::string> words{"gas", "pipeline", "prices", "report", "meeting", "statement", "week"};
+    std::mt19937 rng(5);
+    int pages = 0;
+    for (int i = 0; i < 90; ++i) {
+        std::string q;
+        const int n = 2 + i % 3;
+        for (int k = 0; k < n; ++k) {
+            q += words[rng() % words.size()] + " ";
+        }
+        if (i % 3 == 1) {
+            q = "+" + q;
+        } else if (i % 3 == 2) {
+            q += "-" + words[rng() % words.size()];
+        }
+        QueryPlan plan;
+        plan.text = parse(q);
+        plan.filtered = plan.text;
+        const CoordinatedQuery c = coordinate(plan.text, db_.get_doccount());
+        if (c.bonus == 0) {
+            continue; // a repeated word can leave one clause
+        }
+        const auto full = rank(c.query, db_.get_doccount(), db_.get_doccount());
+        for (std::size_t offset : {0u, 1u, 2u, 5u}) {
+            Xapian::Enquire e(db_);
+            e.set_weighting_scheme(ranking_weight());
+            Xapian::MSet first;
+            const SliceResult page = match_tiers(e, c, plan, offset, 3, first);
+            const std::size_t want = full.size() > offset ? std::min<std::size_t>(3, full.size() - offset) : 0;
+            ASSERT_EQ(page.top.size(), want) << q << " offset " << offset;
+            for (std::size_t j = 0; j < page.top.size(); ++j) {
+                EXPECT_EQ(page.top[j].second, full[offset + j].first) << q << " offset " << offset << " rank " << j;
+                EXPECT_NEAR(page.top[j].first, full[offset + j].second, 1e-9) << q;
+            }
+            ++pages;
+        }
+    }
+    EXPECT_GT(pages, 200);
 }
 
 TEST_F(CoordinatedRankingTest, ExhaustivePagesAgreeWithTheFullRanking) {
