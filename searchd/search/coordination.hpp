@@ -10,12 +10,13 @@
 ///   FixedWeightPostingSource: OR(w1, w2) becomes OR(AND(w1, F), AND(w2, F)) with F weighing
 ///   `bonus`. The bonus is a power of ten above the most BM25 the clauses can add together, so
 ///   a score is `bonus` x (clauses matched) + BM25, and BM25 orders articles within a count.
-///   Export, explain and feedback use it. It must run with check_at_least = all matches:
+///   Only feedback uses it (its expansion terms re-weight one query). It must run with
+///   check_at_least = all matches:
 ///   Xapian 1.4's early exit drops documents from such queries (on the test corpus,
 ///   `pipeline OR sanctions OR goal`, top 3, check_at_least 4 misses an article weighing 200.5
 ///   and returns one weighing 104.4 instead; SearchSuite.CoordinatedPagesAreSlicesOfTheFullRanking),
 ///   and without early exit it costs 4-5x the plain OR.
-/// - Tiers (`match_tiers`, what /search runs): one plain query per matched-clause count, best
+/// - Tiers (`match_tiers`; /search, explain and export): one plain query per matched-clause count, best
 ///   first (every clause; then exactly n - 1, as "at least n - 1" AND_NOT "all"; ...), each a
 ///   BM25 top-k with the usual early exit, until the page is full. Most pages come from the
 ///   first tier, an AND, which is cheaper than the OR it replaces: two-word queries at 10k

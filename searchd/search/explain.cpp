@@ -72,7 +72,7 @@ bool is_weighted_term(std::string_view term) noexcept {
 }
 
 void explain_hits(const Xapian::Database& db, const Xapian::Query& query, const Xapian::Enquire& enquire,
-                  const Xapian::MSet& mset, std::vector<Hit>& hits,
+                  const std::vector<Xapian::docid>& docids, std::vector<Hit>& hits,
                   const std::map<std::string, double>* feedback_scale,
                   const CoordinatedQuery* coordinated) {
     // wqf of each query term: how often it occurs in the query.
@@ -83,9 +83,9 @@ void explain_hits(const Xapian::Database& db, const Xapian::Query& query, const 
     // Matched terms per hit, and the set of all of them.
     std::set<std::string> all;
     std::vector<std::vector<std::string>> matched(hits.size());
-    std::size_t i = 0;
-    for (auto it = mset.begin(); it != mset.end() && i < hits.size(); ++it, ++i) {
-        for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
+    for (std::size_t i = 0; i < docids.size() && i < hits.size(); ++i) {
+        for (auto t = enquire.get_matching_terms_begin(docids[i]); t != enquire.get_matching_terms_end(docids[i]);
+             ++t) {
             matched[i].push_back(*t);
             all.insert(*t);
         }
@@ -111,8 +111,8 @@ void explain_hits(const Xapian::Database& db, const Xapian::Query& query, const 
             weights[term][*w] = w.get_weight();
         }
     }
-    i = 0;
-    for (auto it = mset.begin(); it != mset.end() && i < hits.size(); ++it, ++i) {
+    for (std::size_t i = 0; i < docids.size() && i < hits.size(); ++i) {
+        const Xapian::docid docid = docids[i];
         Hit& hit = hits[i];
         hit.explained = true;
         for (const auto& term : matched[i]) {
@@ -127,7 +127,7 @@ void explain_hits(const Xapian::Database& db, const Xapian::Query& query, const 
                 }
             }
             if (auto w = weights.find(term); w != weights.end()) {
-                if (auto d = w->second.find(*it); d != w->second.end()) {
+                if (auto d = w->second.find(docid); d != w->second.end()) {
                     c.weight = d->second * factor;
                 }
             }

@@ -27,13 +27,13 @@ const char* term_field(std::string_view term) noexcept;
 /// Whether a term is a free-text (weighted) term rather than a boolean filter term.
 bool is_weighted_term(std::string_view term) noexcept;
 
-/// Fills hits[i].explanation for mset's items (hits in mset order). `query` is the parsed q
-/// (for wqf), `enquire` the one that produced `mset` (for matching terms). Terms in
+/// Fills hits[i].explanation for hits[i] = document docids[i]. `query` is the parsed q (for
+/// wqf), `enquire` one whose query has every term of it (for matching terms). Terms in
 /// `feedback_scale` are pseudo-relevance feedback terms: field "feedback", weight scaled.
 /// With `coordinated` (a bonus per matched clause, coordination.hpp), each hit also gets a
 /// "coordination" entry: the clauses it matched times the bonus.
 void explain_hits(const Xapian::Database& db, const Xapian::Query& query, const Xapian::Enquire& enquire,
-                  const Xapian::MSet& mset, std::vector<Hit>& hits,
+                  const std::vector<Xapian::docid>& docids, std::vector<Hit>& hits,
                   const std::map<std::string, double>* feedback_scale = nullptr,
                   const CoordinatedQuery* coordinated = nullptr);
 

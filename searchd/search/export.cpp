@@ -56,14 +56,16 @@ std::string plain_text(std::string_view html) {
 struct ExportCursor::Impl {
     std::string generation;
     Xapian::Database db;
-    Xapian::Query ranked; ///< query with the coordination bonus, for relevance order
     Xapian::Query query;
+    CoordinatedQuery coordinated;        ///< relevance order by matched clauses (bonus 0 = plain)
+    std::optional<Xapian::Query> filter; ///< the plan's filters, for the coordination tiers
+    std::size_t tier = 0;                ///< the coordination tier being exported
     SortOrder sort = SortOrder::relevance;
     bool with_body = false;
     std::size_t snippet_chars = 0;
     std::optional<SnippetGenerator> snippets;
     std::uint64_t total = 0;
-    std::uint64_t offset = 0;    ///< relevance order
+    std::uint64_t offset = 0;    ///< relevance order (within the tier, when coordinated)
     std::string last_date;       ///< date orders
     Xapian::docid last_docid = 0;
     bool started = false;
@@ -89,9 +91,9 @@ Result<std::unique_ptr<ExportCursor>> ExportCursor::open(Searcher& searcher, con
         // Its own Database: the worker's one is reopened between queries, this one never is.
         im.db = Xapian::Database(g.env.watcher->data_dir().generation_path(g.name).string());
         im.query = plan->filtered;
-        const CoordinatedQuery coordinated =
+        im.coordinated =
             ranked_text(*plan, request, g.env.config->searchd.coordination_max_words, im.db.get_doccount());
-        im.ranked = coordinated.bonus > 0 ? restrict_to_filters(*plan, coordinated.query) : plan->filtered;
+        im.filter = plan->filter;
         im.sort = request.sort;
         im.with_body = with_body;
         im.snippet_chars = request.snippet_chars;
@@ -122,14 +124,35 @@ Result<std::vector<ExportRecord>> ExportCursor::next_batch(std::size_t n) {
         return out;
     }
     Xapian::Enquire e(im.db);
-    e.set_query(im.sort == SortOrder::relevance ? im.ranked : im.query);
+    e.set_query(im.query);
     e.set_weighting_scheme(ranking_weight());
-    Xapian::MSet mset;
-    const auto count = static_cast<Xapian::doccount>(n);
-    if (im.sort == SortOrder::relevance) {
-        // check_at_least = all: no early termination, which coordination bonuses need
-        // (coordination.hpp); an export visits every match anyway.
-        mset = e.get_mset(static_cast<Xapian::doccount>(im.offset), count, im.db.get_doccount());
+    // The batch as (weight, docid), in export order.
+    std::vector<std::pair<double, Xapian::docid>> batch;
+    batch.reserve(n);
+    const auto add = [&batch](const Xapian::MSet& m, double bonus) {
+        for (auto it = m.begin(); it != m.end(); ++it) {
+            batch.emplace_back(it.get_weight() + bonus, *it);
+        }
+    };
+    const CoordinatedQuery& c = im.coordinated;
+    if (im.sort == SortOrder::relevance && c.bonus > 0) {
+        // Coordinated: tier by tier (coordination.hpp), each in BM25 order.
+        while (batch.size() < n && im.tier < c.tiers.size()) {
+            const Xapian::Query& tier = c.tiers[im.tier];
+            e.set_query(im.filter ? Xapian::Query(Xapian::Query::OP_FILTER, tier, *im.filter) : tier);
+            const auto need = static_cast<Xapian::doccount>(n - batch.size());
+            const Xapian::MSet m = e.get_mset(static_cast<Xapian::doccount>(im.offset), need);
+            const double matched = im.tier < c.clauses ? static_cast<double>(c.clauses - im.tier) : 0.0;
+            add(m, matched * c.bonus);
+            im.offset += m.size();
+            if (m.size() < need) {
+                ++im.tier;
+                im.offset = 0;
+            }
+        }
+    } else if (im.sort == SortOrder::relevance) {
+        add(e.get_mset(static_cast<Xapian::doccount>(im.offset), static_cast<Xapian::doccount>(n)), 0);
+        im.offset += batch.size();
     } else {
         const bool desc = im.sort == SortOrder::date_desc;
         e.set_sort_by_value(schema::kSlotDate, desc);
@@ -139,12 +162,12 @@ Result<std::vector<ExportRecord>> ExportCursor::next_batch(std::size_t n) {
         if (im.started) {
             after.emplace(im.last_date, im.last_docid, desc);
         }
-        mset = e.get_mset(0, count, 0, nullptr, after ? &*after : nullptr);
+        add(e.get_mset(0, static_cast<Xapian::doccount>(n), 0, nullptr, after ? &*after : nullptr), 0);
     }
     im.started = true;
-    out.reserve(mset.size());
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-        const Xapian::Document doc = it.get_document();
+    out.reserve(batch.size());
+    for (const auto& [weight, docid] : batch) {
+        const Xapian::Document doc = im.db.get_document(docid, Xapian::DOC_ASSUME_VALID);
         ExportRecord r;
         // Exports carry the raw title (CSV and NDJSON are not HTML).
         std::optional<HitSummary> summary;
@@ -153,12 +176,12 @@ Result<std::vector<ExportRecord>> ExportCursor::next_batch(std::size_t n) {
         }
         if (summary) {
             std::string title = summary->title;
-            r.hit = hit_from_summary(std::move(*summary), it.get_weight());
+            r.hit = hit_from_summary(std::move(*summary), weight);
             r.hit.title = std::move(title);
         } else if (auto article = article_from_stored_json(doc.get_data(), true)) {
             std::string body = std::move(article->body);
             std::string title = article->title;
-            r.hit = hit_from_article(std::move(*article), it.get_weight());
+            r.hit = hit_from_article(std::move(*article), weight);
             r.hit.title = std::move(title);
             if (im.snippets) {
                 r.hit.snippet = plain_text(im.snippets->generate(body, im.snippet_chars));
@@ -167,14 +190,13 @@ Result<std::vector<ExportRecord>> ExportCursor::next_batch(std::size_t n) {
                 r.body = std::move(body);
             }
         } else {
-            r.hit.score = it.get_weight();
+            r.hit.score = weight;
         }
         im.last_date = doc.get_value(schema::kSlotDate);
-        im.last_docid = *it;
+        im.last_docid = docid;
         out.push_back(std::move(r));
     }
-    im.offset += mset.size();
-    if (mset.size() < n) {
+    if (batch.size() < n) {
         im.finished = true;
     }
     return out;

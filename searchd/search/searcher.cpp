@@ -426,11 +426,10 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         return get_mset_with_spy(counter, counter_spy, doccount, g.db);
     };
     // Coordinated searches (coordination.hpp) run the tiers: plain queries per matched-clause
-    // count, best first, until the window is full. Explain (one MSet for matching terms) and
-    // feedback (one re-weighted query) run the bonus query instead, without early termination,
-    // which Xapian 1.4 gets wrong for it.
+    // count, best first, until the window is full. Feedback (one re-weighted query) runs the
+    // bonus query instead, without early termination, which Xapian 1.4 gets wrong for it.
     const bool coordinated_match = coordinated.bonus > 0;
-    const bool use_tiers = coordinated_match && !feedback && !decider && !request.explain;
+    const bool use_tiers = coordinated_match && !feedback && !decider;
     const Xapian::doccount exhaustive = std::max<Xapian::doccount>(doccount, window + 1);
     // Totals of the plain query when the page came from the tiers (cheap: the match stops
     // after window + 1 documents).
@@ -548,25 +547,30 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
             plan->text, SnippetGenerator::wildcard_roots(request.q), env.analyzer->stemmer(lang)));
     }
     const SnippetGenerator* snippets = snippet_maker ? &*snippet_maker : nullptr;
+    std::vector<Xapian::docid> docids; // of the hits, for explain
     if (sliced) {
         result.hits.reserve(sliced->top.size());
         for (const auto& [weight, docid] : sliced->top) {
             result.hits.push_back(make_hit(g.db.get_document(docid, Xapian::DOC_ASSUME_VALID), weight, snippets, request));
+            docids.push_back(docid);
         }
     } else {
         result.hits.reserve(mset.size());
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             result.hits.push_back(make_hit(it.get_document(), it.get_weight(), snippets, request));
-            if (request.explain) {
-                for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
-                     ++t) {
-                    result.hits.back().matched_terms.push_back(*t);
-                }
-            }
+            docids.push_back(*it);
         }
     }
     if (request.explain) {
-        explain_hits(g.db, plan->text, enquire, mset, result.hits, &feedback_scale, &coordinated);
+        // `enquire` holds the last query it ran (the parsed text, the bonus query or a tier):
+        // each has every term of the text.
+        for (std::size_t i = 0; i < docids.size(); ++i) {
+            for (auto t = enquire.get_matching_terms_begin(docids[i]); t != enquire.get_matching_terms_end(docids[i]);
+                 ++t) {
+                result.hits[i].matched_terms.push_back(*t);
+            }
+        }
+        explain_hits(g.db, plan->text, enquire, docids, result.hits, &feedback_scale, &coordinated);
     }
 
     if (!request.q.empty()) {

@@ -368,6 +368,37 @@ TEST_F(ResearchSuite, ExportEqualsPagedSearch) {
     }
 }
 
+TEST_F(ResearchSuite, ExportKeepsTheSearchOrderOfCoordinatedQueries) {
+    // Two- and three-word queries rank articles with more of the words first (coordination
+    // tiers); an export in relevance order lists the hits in /search's order with its scores.
+    for (const std::string q : {"solar wind", "wind energy policy", "solar OR wind OR energy"}) {
+        const auto s = get_json("/search?limit=20&facets=&snippet=0&q=" + url_encode(q));
+        std::vector<std::pair<std::string, double>> searched;
+        for (const auto& h : s.at("hits").as_array()) {
+            searched.emplace_back(std::string(h.at("id").as_string()), h.at("score").to_number<double>());
+        }
+        ASSERT_GE(searched.size(), 3u) << q;
+        const auto r = http_get(port_, "/export?format=ndjson&sort=relevance&q=" + url_encode(q));
+        ASSERT_EQ(r.status, 200) << r.body;
+        std::vector<std::pair<std::string, double>> exported;
+        std::istringstream lines(r.body);
+        for (std::string line; std::getline(lines, line);) {
+            const auto o = json::parse(line).as_object();
+            exported.emplace_back(std::string(o.at("id").as_string()),
+                                  o.contains("score") ? o.at("score").to_number<double>() : -1.0);
+        }
+        ASSERT_LE(searched.size(), 20u);
+        ASSERT_GE(exported.size(), searched.size()) << q;
+        exported.resize(searched.size()); // /search shows the first 20 (max_limit in this suite)
+        for (std::size_t i = 0; i < exported.size(); ++i) {
+            EXPECT_EQ(exported[i].first, searched[i].first) << q << " rank " << i;
+            if (exported[i].second >= 0) {
+                EXPECT_NEAR(exported[i].second, searched[i].second, 0.002) << q << " rank " << i;
+            }
+        }
+    }
+}
+
 TEST_F(ResearchSuite, ExportCsvRisBibtex) {
     const auto csv = http_get(port_, "/export?format=csv&fields=id,title,author,snippet&q=" + url_encode("solar"));
     ASSERT_EQ(csv.status, 200) << csv.body;
