@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace gazette::searchd {
@@ -96,12 +98,54 @@ Xapian::Query at_least(const std::vector<Xapian::Query>& clauses, std::size_t k)
     return Xapian::Query(Xapian::Query::OP_OR, ands.begin(), ands.end());
 }
 
+/// Xapian flattens `(eu OR "european union") sanctions` into one OR of three: puts the
+/// clauses of each synonym group back together, in the order of their first clause.
+std::vector<Xapian::Query> merge_synonym_clauses(const std::vector<Xapian::Query>& plain,
+                                                 const std::vector<std::set<std::string>>* groups) {
+    if (groups == nullptr || groups->empty()) {
+        return plain;
+    }
+    std::vector<int> group_of(plain.size(), -1);
+    for (std::size_t i = 0; i < plain.size(); ++i) {
+        std::vector<std::string> terms(plain[i].get_terms_begin(), plain[i].get_terms_end());
+        for (std::size_t g = 0; g < groups->size() && !terms.empty(); ++g) {
+            const auto& members = (*groups)[g];
+            if (std::all_of(terms.begin(), terms.end(), [&](const std::string& t) { return members.count(t) != 0; })) {
+                group_of[i] = static_cast<int>(g);
+                break;
+            }
+        }
+    }
+    std::vector<Xapian::Query> out;
+    std::vector<bool> done(plain.size(), false);
+    for (std::size_t i = 0; i < plain.size(); ++i) {
+        if (done[i]) {
+            continue;
+        }
+        if (group_of[i] < 0) {
+            out.push_back(plain[i]);
+            continue;
+        }
+        std::vector<Xapian::Query> members;
+        for (std::size_t j = i; j < plain.size(); ++j) {
+            if (group_of[j] == group_of[i]) {
+                members.push_back(plain[j]);
+                done[j] = true;
+            }
+        }
+        out.push_back(members.size() == 1 ? members.front()
+                                           : Xapian::Query(Xapian::Query::OP_OR, members.begin(), members.end()));
+    }
+    return out;
+}
+
 /// Finds the outermost OR along the weighted path and rewrites it; nullopt when there is none.
 std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccount, std::size_t max_clauses,
-                                 CoordinatedQuery& out) {
+                                 const std::vector<std::set<std::string>>* groups, CoordinatedQuery& out) {
     const auto type = q.get_type();
     if (type == Xapian::Query::OP_OR && q.get_num_subqueries() >= 2) {
-        if (q.get_num_subqueries() > std::min(max_clauses, kMaxCoordinatedClauses)) {
+        const auto plain = merge_synonym_clauses(subqueries(q), groups);
+        if (plain.size() < 2 || plain.size() > std::min(max_clauses, kMaxCoordinatedClauses)) {
             return std::nullopt;
         }
         const double bound = bm25_weight_bound(q, doccount);
@@ -110,8 +154,7 @@ std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccou
         }
         // A power of ten, so a score reads as (clauses matched) x bonus + BM25.
         out.bonus = std::pow(10.0, std::ceil(std::log10(bound + 1.0)));
-        out.clauses = q.get_num_subqueries();
-        const auto plain = subqueries(q);
+        out.clauses = plain.size();
         Rewritten r;
         std::vector<Xapian::Query> clauses;
         clauses.reserve(plain.size());
@@ -131,7 +174,7 @@ std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccou
     }
     if ((type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_FILTER) && q.get_num_subqueries() >= 2) {
         auto parts = subqueries(q);
-        auto first = rewrite(parts[0], doccount, max_clauses, out);
+        auto first = rewrite(parts[0], doccount, max_clauses, groups, out);
         if (!first) {
             return std::nullopt;
         }
@@ -148,7 +191,7 @@ std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccou
         // "+must other words": the optional words are the ones a match may have more of; an
         // article with none of them comes last.
         auto parts = subqueries(q);
-        auto optional = rewrite(parts[1], doccount, max_clauses, out);
+        auto optional = rewrite(parts[1], doccount, max_clauses, groups, out);
         if (!optional) {
             return std::nullopt;
         }
@@ -165,6 +208,20 @@ std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccou
 
 } // namespace
 
+std::vector<std::set<std::string>> synonym_term_groups(Xapian::QueryParser& qp, unsigned flags,
+                                                       const std::vector<std::string>& applied) {
+    std::vector<std::set<std::string>> groups;
+    for (const auto& alternatives : applied) {
+        try {
+            const Xapian::Query q = qp.parse_query(alternatives, flags);
+            groups.emplace_back(q.get_terms_begin(), q.get_terms_end());
+        } catch (const Xapian::QueryParserError&) {
+            // The expansion came from the synonyms file and parsed inside q; never expected.
+        }
+    }
+    return groups;
+}
+
 double bm25_weight_bound(const Xapian::Query& query, Xapian::doccount doccount) {
     // Xapian's BM25 idf part is log((N - n + 0.5) / (n + 0.5)) (kept positive), at most
     // log(2N + 1); the term-frequency part is below k1 + 1, and the query-frequency part below
@@ -178,12 +235,13 @@ CoordinatedQuery ranked_text(const QueryPlan& plan, const SearchRequest& request
     if (max_clauses == 0 || request.sort != SortOrder::relevance) {
         return CoordinatedQuery{plan.text, {}, 0, 0};
     }
-    return coordinate(plan.text, doccount, max_clauses);
+    return coordinate(plan.text, doccount, max_clauses, &plan.synonym_groups);
 }
 
-CoordinatedQuery coordinate(const Xapian::Query& text, Xapian::doccount doccount, std::size_t max_clauses) {
+CoordinatedQuery coordinate(const Xapian::Query& text, Xapian::doccount doccount, std::size_t max_clauses,
+                            const std::vector<std::set<std::string>>* synonym_groups) {
     CoordinatedQuery out;
-    if (auto q = rewrite(text, doccount, max_clauses, out)) {
+    if (auto q = rewrite(text, doccount, max_clauses, synonym_groups, out)) {
         out.query = std::move(q->ranked);
         out.tiers = std::move(q->tiers);
     } else {

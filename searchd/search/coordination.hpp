@@ -38,6 +38,8 @@
 #include <xapian.h>
 
 #include <cstddef>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace gazette::searchd {
@@ -61,8 +63,16 @@ struct CoordinatedQuery {
 /// Rewrites the outermost OR of `text` (looking through AND_NOT / FILTER left sides and the
 /// optional side of AND_MAYBE) when it has at least two clauses. `doccount` is the size of
 /// the database the query runs on (BM25's idf bound depends on it).
+/// `synonym_groups` (QueryPlan::synonym_groups): clauses whose terms all belong to one group
+/// count as one clause.
 CoordinatedQuery coordinate(const Xapian::Query& text, Xapian::doccount doccount,
-                            std::size_t max_clauses = SIZE_MAX);
+                            std::size_t max_clauses = SIZE_MAX,
+                            const std::vector<std::set<std::string>>* synonym_groups = nullptr);
+
+/// The terms of each synonym group Synonyms::expand put into a query (`applied`), parsed like
+/// the query, for QueryPlan::synonym_groups.
+std::vector<std::set<std::string>> synonym_term_groups(Xapian::QueryParser& qp, unsigned flags,
+                                                       const std::vector<std::string>& applied);
 
 /// The text a ranked match of `request` runs: coordinated when the order is relevance (date
 /// order has no use for weights) and the OR has at most `max_clauses` clauses ([searchd]

@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,9 @@ struct QueryPlan {
     /// that field's (disjunctive facets).
     std::vector<std::pair<FacetField, Xapian::Query>> disjunctive;
     std::optional<std::string> corrected; ///< spelling correction of q, when the parser had one
+    /// The terms of each synonym group q was expanded with (coordination counts a group as
+    /// one clause); empty without synonyms.
+    std::vector<std::set<std::string>> synonym_groups;
 };
 
 /// Builds the plan. `qp` must be configured (configure_query_parser) and have its database

@@ -325,8 +325,9 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     const unsigned flags = env.analyzer->query_flags();
     // Synonyms are expanded in the query text (see synonyms.hpp for why).
     std::optional<SearchRequest> expanded;
+    std::vector<std::string> synonym_groups;
     if (env.synonyms != nullptr && !env.synonyms->empty()) {
-        std::string q = env.synonyms->expand(request.q);
+        std::string q = env.synonyms->expand(request.q, &synonym_groups);
         if (q != request.q) {
             expanded = request;
             expanded->q = std::move(q);
@@ -336,6 +337,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     if (!plan) {
         return plan.error();
     }
+    plan->synonym_groups = synonym_term_groups(qp, flags, synonym_groups);
 
     const Xapian::doccount doccount = g.db.get_doccount();
     const bool want_facets = !request.facets.empty();

@@ -148,7 +148,7 @@ Result<Synonyms> Synonyms::load_file(const std::string& path) {
     return parse(ss.str());
 }
 
-std::string Synonyms::expand(std::string_view q) const {
+std::string Synonyms::expand(std::string_view q, std::vector<std::string>* applied) const {
     if (groups_.empty()) {
         return std::string(q);
     }
@@ -192,12 +192,17 @@ std::string Synonyms::expand(std::string_view q) const {
             ++t;
             continue;
         }
-        out += '(';
+        std::string alternatives;
         for (std::size_t m = 0; m < best_group->size(); ++m) {
-            out += m == 0 ? "" : " OR ";
-            out += format_member((*best_group)[m]);
+            alternatives += m == 0 ? "" : " OR ";
+            alternatives += format_member((*best_group)[m]);
         }
+        out += '(';
+        out += alternatives;
         out += ')';
+        if (applied != nullptr) {
+            applied->push_back(std::move(alternatives));
+        }
         changed = true;
         t = run[best_len - 1] + 1;
     }

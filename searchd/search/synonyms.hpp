@@ -31,8 +31,10 @@ public:
     /// Rewrites `q`: every maximal run of plain words (outside quotes, not field-prefixed,
     /// not signed with +/-, not next to NEAR/ADJ) that equals a member is replaced by the
     /// group's alternatives OR-ed in parentheses. Longest member wins. Returns `q` unchanged
-    /// when nothing applies.
-    std::string expand(std::string_view q) const;
+    /// when nothing applies. `applied`, when given, receives each group put in, as the text
+    /// between the parentheses (`m1 OR "m 2" OR m3`), so that coordination can count a group
+    /// as one word although Xapian flattens it into the query's OR.
+    std::string expand(std::string_view q, std::vector<std::string>* applied = nullptr) const;
 
     std::size_t size() const noexcept { return groups_.size(); }
     bool empty() const noexcept { return groups_.empty(); }

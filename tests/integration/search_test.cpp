@@ -208,6 +208,20 @@ TEST_F(SearchSuite, CoordinatedPagesAreSlicesOfTheFullRanking) {
         }
     }
     EXPECT_EQ(pages, 24);
+    // config/synonyms.txt expands "eu" to (eu OR "european union"): still one clause.
+    const auto eu = get_json("/search?q=eu%20sanctions&facets=&snippet=0&limit=5&explain=true");
+    ASSERT_FALSE(eu.at("hits").as_array().empty());
+    for (const auto& h : eu.at("hits").as_array()) {
+        bool counted = false;
+        for (const auto& t : h.at("explain").at("terms").as_array()) {
+            if (t.at("field").as_string() == "coordination") {
+                const std::string term(t.at("term").as_string());
+                EXPECT_NE(term.find(" of 2 clauses"), std::string::npos) << term;
+                counted = true;
+            }
+        }
+        EXPECT_TRUE(counted) << h.at("id").as_string();
+    }
 }
 
 TEST_F(SearchSuite, ParallelMatchesServeTheSamePages) {

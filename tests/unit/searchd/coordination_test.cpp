@@ -95,6 +95,23 @@ TEST_F(CoordinationTest, SynonymGroupsAndPhrasesAreOneClauseEach) {
     EXPECT_EQ(c.clauses, 2u);
 }
 
+TEST_F(CoordinationTest, ASynonymGroupIsOneClauseAlthoughXapianFlattensIt) {
+    // Synonyms::expand turns "eu sanctions" into this; Xapian flattens it into one OR of three.
+    const Xapian::Query text = parse("(eu OR \"european union\") sanctions");
+    ASSERT_EQ(text.get_num_subqueries(), 3u) << text.get_description();
+    EXPECT_EQ(coordinate(text, 1000).clauses, 3u) << "without the groups every alternative counts";
+    Xapian::QueryParser qp = analyzer_.make_query_parser("en", db_);
+    const auto groups = synonym_term_groups(qp, analyzer_.query_flags(), {"eu OR \"european union\""});
+    ASSERT_EQ(groups.size(), 1u);
+    const CoordinatedQuery c = coordinate(text, 1000, 4, &groups);
+    EXPECT_EQ(c.clauses, 2u) << "the group and sanctions";
+    ASSERT_EQ(c.tiers.size(), 2u);
+    // Three synonyms and a word are two clauses, under the four-word limit.
+    const Xapian::Query usa = parse("(usa OR \"united states\" OR america) sanctions");
+    const auto usa_groups = synonym_term_groups(qp, analyzer_.query_flags(), {"usa OR \"united states\" OR america"});
+    EXPECT_EQ(coordinate(usa, 1000, 4, &usa_groups).clauses, 2u);
+}
+
 /// A real index where BM25 alone ranks a one-word article above two-word articles.
 class CoordinatedRankingTest : public ::testing::Test {
 protected:
