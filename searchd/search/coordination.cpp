@@ -257,6 +257,11 @@ namespace gazette::searchd {
 SliceResult match_tiers(Xapian::Enquire& enquire, const CoordinatedQuery& coordinated, const QueryPlan& plan,
                         std::size_t offset, std::size_t limit, Xapian::MSet& first_mset) {
     const std::size_t window = offset + limit;
+    if (window == 0 && !coordinated.tiers.empty()) {
+        // Nothing to rank, but the caller still reads term statistics from first_mset.
+        enquire.set_query(restrict_to_filters(plan, coordinated.tiers.front()));
+        first_mset = enquire.get_mset(0, 0);
+    }
     std::vector<std::pair<double, Xapian::docid>> ranked;
     ranked.reserve(window);
     for (std::size_t t = 0; t < coordinated.tiers.size() && ranked.size() < window; ++t) {

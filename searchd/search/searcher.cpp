@@ -347,7 +347,9 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     enquire.set_weighting_scheme(ranking_weight());
     // The ranked match puts articles matching more of the words first (coordination.hpp);
     // counting and facets below use the plain filtered query, which matches the same set.
-    const CoordinatedQuery coordinated = ranked_text(*plan, request, env.config->searchd.coordination_max_words, doccount);
+    // limit=0 asks for counts only (the search page's facet requests): nothing to rank.
+    const CoordinatedQuery coordinated = ranked_text(
+        *plan, request, request.limit == 0 ? 0 : env.config->searchd.coordination_max_words, doccount);
     const Xapian::Query ranked =
         coordinated.bonus > 0 ? restrict_to_filters(*plan, coordinated.query) : plan->filtered;
     // Relevance order is re-ranked with pseudo-relevance feedback (same hits, better order).

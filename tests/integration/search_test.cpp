@@ -208,6 +208,12 @@ TEST_F(SearchSuite, CoordinatedPagesAreSlicesOfTheFullRanking) {
         }
     }
     EXPECT_EQ(pages, 24);
+    // limit=0 (counts only, as the search page asks for facet counts) ranks nothing.
+    for (const std::string q : {"gas%20pipeline", "pipeline%20OR%20sanctions%20OR%20goal"}) {
+        const auto counts = get_json("/search?q=" + q + "&limit=0");
+        EXPECT_TRUE(counts.at("hits").as_array().empty()) << q;
+        EXPECT_GT(counts.at("total").at("value").to_number<double>(), 0) << q;
+    }
     // config/synonyms.txt expands "eu" to (eu OR "european union"): still one clause.
     const auto eu = get_json("/search?q=eu%20sanctions&facets=&snippet=0&limit=5&explain=true");
     ASSERT_FALSE(eu.at("hits").as_array().empty());
