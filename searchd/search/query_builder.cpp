@@ -171,6 +171,46 @@ Result<void> check_query_text(std::string_view q, const LimitsConfig& limits) {
     return {};
 }
 
+std::optional<std::string> pure_negation_as_not(std::string_view q) {
+    // Top-level clauses: split on spaces outside quotes and parentheses.
+    std::vector<std::string_view> clauses;
+    int depth = 0;
+    bool quoted = false;
+    std::size_t start = std::string_view::npos;
+    for (std::size_t i = 0; i <= q.size(); ++i) {
+        const bool end = i == q.size();
+        const char c = end ? ' ' : q[i];
+        if (!end && c == '"') {
+            quoted = !quoted;
+        } else if (!end && !quoted && c == '(') {
+            ++depth;
+        } else if (!end && !quoted && c == ')') {
+            --depth;
+        }
+        const bool split = end || (!quoted && depth == 0 && is_space(c));
+        if (split) {
+            if (start != std::string_view::npos) {
+                clauses.push_back(q.substr(start, i - start));
+                start = std::string_view::npos;
+            }
+        } else if (start == std::string_view::npos) {
+            start = i;
+        }
+    }
+    if (clauses.empty()) {
+        return std::nullopt;
+    }
+    std::string out;
+    for (const auto clause : clauses) {
+        if (clause.size() < 2 || clause.front() != '-' || clause[1] == '-' || is_space(clause[1])) {
+            return std::nullopt;
+        }
+        out += out.empty() ? "NOT " : " NOT ";
+        out += clause.substr(1);
+    }
+    return out;
+}
+
 QueryShape query_shape(const Xapian::Query& query) {
     QueryShape shape;
     shape_of(query, 1, shape);
@@ -226,7 +266,8 @@ Result<QueryPlan> build_query_plan(Xapian::QueryParser& qp, const SearchRequest&
         qp.set_default_op(request.op == DefaultOp::op_and ? Xapian::Query::OP_AND
                                                           : Xapian::Query::OP_OR);
         try {
-            plan.text = qp.parse_query(request.q, flags);
+            const std::optional<std::string> negation = pure_negation_as_not(request.q);
+            plan.text = qp.parse_query(negation ? *negation : request.q, flags);
         } catch (const Xapian::QueryParserError& e) {
             long pos = -1;
             if (const auto dots = request.q.find(".."); dots != std::string::npos) {

@@ -28,6 +28,12 @@ void configure_query_parser(Xapian::QueryParser& qp, const LimitsConfig& limits)
 /// balanced parentheses and quotes, well-formed date ranges. Errors carry the position.
 [[nodiscard]] Result<void> check_query_text(std::string_view q, const LimitsConfig& limits);
 
+/// A query made only of `-clause`s ("-russia", `-"black sea" -title:ukraine`) as the same
+/// clauses after NOT, which FLAG_PURE_NOT parses as "every article except". Xapian's parser
+/// has no pure `-` query: it drops the sign and returns the articles the user excluded.
+/// nullopt for any other query.
+std::optional<std::string> pure_negation_as_not(std::string_view q);
+
 /// Number of leaf terms and nesting depth of a query.
 struct QueryShape {
     std::size_t terms = 0;

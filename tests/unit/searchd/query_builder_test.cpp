@@ -72,6 +72,27 @@ TEST_F(QueryBuilderTest, DefaultOperator) {
     EXPECT_EQ(ids(r), (V{"a1", "a5"}));
 }
 
+TEST_F(QueryBuilderTest, AQueryOfOnlyExcludedClausesMeansEverythingElse) {
+    // Xapian's parser drops the sign of a lone "-word" and returned exactly the excluded
+    // articles; it now means every article except those.
+    EXPECT_EQ(ids(req("-pipeline")), (V{"a2", "a3", "a4", "a6", "a7"}));
+    EXPECT_EQ(ids(req("-pipeline -gas")), (V{"a2", "a3", "a6", "a7"}));
+    EXPECT_EQ(ids(req("-\"power of siberia\"")), (V{"a2", "a3", "a4", "a5", "a6", "a7"}));
+    EXPECT_EQ(ids(req("-title:pipeline")), (V{"a2", "a3", "a4", "a6", "a7"}));
+    EXPECT_EQ(ids(req("gas -pipeline")), (V{"a4"})) << "with a positive word, the usual meaning";
+}
+
+TEST(PureNegation, RewritesOnlyQueriesMadeOfExcludedClauses) {
+    EXPECT_EQ(pure_negation_as_not("-russia"), "NOT russia");
+    EXPECT_EQ(pure_negation_as_not(" -(gas OR oil)  -\"black sea\" "), "NOT (gas OR oil) NOT \"black sea\"");
+    EXPECT_EQ(pure_negation_as_not("gas -russia"), std::nullopt);
+    EXPECT_EQ(pure_negation_as_not("-russia gas"), std::nullopt);
+    EXPECT_EQ(pure_negation_as_not("-"), std::nullopt);
+    EXPECT_EQ(pure_negation_as_not("--x"), std::nullopt);
+    EXPECT_EQ(pure_negation_as_not("\"-x y\""), std::nullopt);
+    EXPECT_EQ(pure_negation_as_not(""), std::nullopt);
+}
+
 TEST_F(QueryBuilderTest, EmptyQueryMatchesAll) { EXPECT_EQ(ids(req("")).size(), 7U); }
 
 TEST_F(QueryBuilderTest, FiltersOrWithinAndAcross) {
