@@ -1,5 +1,7 @@
 #include "httpd/server.hpp"
 
+#include "common/text.hpp"
+
 #include <boost/json.hpp>
 
 namespace gazette::httpd {
@@ -10,7 +12,9 @@ std::string error_body(std::string_view code,
                        long position) {
     boost::json::object error;
     error["code"] = code;
-    error["message"] = message;
+    // Messages quote what the client sent (an id from the path, a field value); a JSON body
+    // must stay valid UTF-8 whatever those bytes were.
+    error["message"] = text::is_valid_utf8(message) ? std::string(message) : text::sanitize_utf8(message);
     if (!request_id.empty()) {
         error["request_id"] = request_id;
     }

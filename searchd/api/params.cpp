@@ -167,7 +167,8 @@ Result<SearchRequest> parse_search_params(const Params& params, const LimitsConf
         return Error(ErrorCode::bad_request,
                      fmt::format("limit must be at most {}", limits.max_limit), "limit");
     }
-    if (r.offset + r.limit > limits.max_result_window) {
+    // Written so that a huge offset cannot wrap the sum around.
+    if (r.offset > limits.max_result_window || r.limit > limits.max_result_window - r.offset) {
         return Error(ErrorCode::bad_request,
                      fmt::format("offset + limit must be at most {}; use cursor (next_cursor of "
                                  "the previous page) to page deeper",

@@ -26,5 +26,16 @@ TEST(ErrorBody, OptionalFieldsAndEscaping) {
     EXPECT_EQ(error.at("position").as_int64(), 7);
 }
 
+TEST(ErrorBody, MessagesQuotingInvalidUtf8StayValidJson) {
+    // e.g. "no article with id '\xff\xfe'" from /articles/%FF%FE
+    const std::string body = error_body("not_found", std::string("no article with id '\xff\xfe'"));
+    boost::system::error_code ec;
+    const auto v = boost::json::parse(body, ec);
+    ASSERT_FALSE(ec) << "the body must be valid UTF-8 JSON";
+    const std::string message(v.at("error").at("message").as_string());
+    EXPECT_EQ(message.rfind("no article with id '", 0), 0U) << message;
+    EXPECT_EQ(message.find('\xff'), std::string::npos) << message;
+}
+
 } // namespace
 } // namespace gazette::httpd

@@ -62,6 +62,7 @@ TEST(Params, Errors) {
              {{{"limit", "-1"}}, "limit"},
              {{{"limit", "ten"}}, "limit"},
              {{{"offset", "9995"}, {"limit", "10"}}, "offset"},
+             {{{"offset", "18446744073709551615"}, {"limit", "10"}}, "offset"}, // offset + limit wraps
              {{{"sort", "title"}}, "sort"},
              {{{"op", "xor"}}, "op"},
              {{{"facets", "topic,colour"}}, "facets"},
