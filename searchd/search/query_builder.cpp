@@ -1,5 +1,7 @@
 #include "searchd/search/query_builder.hpp"
 
+#include "common/text.hpp"
+
 #include "common/analyzer.hpp"
 #include "common/dates.hpp"
 #include "common/schema.hpp"
@@ -171,6 +173,46 @@ Result<void> check_query_text(std::string_view q, const LimitsConfig& limits) {
     return {};
 }
 
+std::string fold_query_case(std::string_view q) {
+    // Xapian's operators are the upper-case words; a NEAR/ADJ may carry a distance (NEAR/3).
+    static constexpr std::string_view kOperators[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    auto is_operator = [](std::string_view word) {
+        const std::string_view name = word.substr(0, word.find('/'));
+        if (name.size() < word.size()) {
+            const std::string_view distance = word.substr(name.size() + 1);
+            if (distance.empty() || !std::all_of(distance.begin(), distance.end(),
+                                                 [](char c) { return c >= '0' && c <= '9'; })) {
+                return false;
+            }
+            if (name != "NEAR" && name != "ADJ") {
+                return false;
+            }
+        }
+        return std::find(std::begin(kOperators), std::end(kOperators), name) != std::end(kOperators);
+    };
+    std::string out;
+    out.reserve(q.size());
+    std::size_t i = 0;
+    while (i < q.size()) {
+        std::size_t end = i;
+        while (end < q.size() && !is_space(q[end]) && q[end] != '(' && q[end] != ')') {
+            ++end;
+        }
+        if (end == i) {
+            out += q[i++];
+            continue;
+        }
+        const std::string_view word = q.substr(i, end - i);
+        if (is_operator(word)) {
+            out += word;
+        } else {
+            out += text::fold_case(word);
+        }
+        i = end;
+    }
+    return out;
+}
+
 std::optional<std::string> pure_negation_as_not(std::string_view q) {
     // Top-level clauses: split on spaces outside quotes and parentheses.
     std::vector<std::string_view> clauses;
@@ -266,8 +308,9 @@ Result<QueryPlan> build_query_plan(Xapian::QueryParser& qp, const SearchRequest&
         qp.set_default_op(request.op == DefaultOp::op_and ? Xapian::Query::OP_AND
                                                           : Xapian::Query::OP_OR);
         try {
-            const std::optional<std::string> negation = pure_negation_as_not(request.q);
-            plan.text = qp.parse_query(negation ? *negation : request.q, flags);
+            const std::string folded = fold_query_case(request.q);
+            const std::optional<std::string> negation = pure_negation_as_not(folded);
+            plan.text = qp.parse_query(negation ? *negation : folded, flags);
         } catch (const Xapian::QueryParserError& e) {
             long pos = -1;
             if (const auto dots = request.q.find(".."); dots != std::string::npos) {

@@ -28,6 +28,12 @@ void configure_query_parser(Xapian::QueryParser& qp, const LimitsConfig& limits)
 /// balanced parentheses and quotes, well-formed date ranges. Errors carry the position.
 [[nodiscard]] Result<void> check_query_text(std::string_view q, const LimitsConfig& limits);
 
+/// `q` with every word case-folded except Xapian's operators (AND, OR, NOT, XOR, NEAR[/n],
+/// ADJ[/n]). Xapian's STEM_SOME leaves capitalised words unstemmed (a proper-noun guess), so
+/// "Pipelines" matched only that exact form (16 articles of the sample against 82 for
+/// "pipelines") and "Газопроводы" nothing; users expect case not to matter.
+std::string fold_query_case(std::string_view q);
+
 /// A query made only of `-clause`s ("-russia", `-"black sea" -title:ukraine`) as the same
 /// clauses after NOT, which FLAG_PURE_NOT parses as "every article except". Xapian's parser
 /// has no pure `-` query: it drops the sign and returns the articles the user excluded.

@@ -82,6 +82,23 @@ TEST_F(QueryBuilderTest, AQueryOfOnlyExcludedClausesMeansEverythingElse) {
     EXPECT_EQ(ids(req("gas -pipeline")), (V{"a4"})) << "with a positive word, the usual meaning";
 }
 
+TEST_F(QueryBuilderTest, CaseDoesNotChangeWhatMatches) {
+    // Xapian's STEM_SOME does not stem capitalised words; Gazette folds case first.
+    EXPECT_EQ(ids(req("Pipelines")), ids(req("pipelines")));
+    EXPECT_EQ(ids(req("Pipelines")), (V{"a1", "a5"}));
+    EXPECT_EQ(ids(req("SANCTIONS")), ids(req("sanctions")));
+    EXPECT_EQ(ids(req("Gas AND Pipelines")), ids(req("gas AND pipelines")));
+    EXPECT_EQ(ids(req("TOPIC:Energy")), ids(req("topic:energy")));
+}
+
+TEST(FoldQueryCase, FoldsWordsButNotOperators) {
+    EXPECT_EQ(fold_query_case("Sanctions AND Gas NEAR/3 Pipeline OR \"Power Of Siberia\" NOT Газ"),
+              "sanctions AND gas NEAR/3 pipeline OR \"power of siberia\" NOT газ");
+    EXPECT_EQ(fold_query_case("(Oil OR Gas) ADJ/2 Prices XOR Tariffs"), "(oil OR gas) ADJ/2 prices XOR tariffs");
+    EXPECT_EQ(fold_query_case("Title:Pipeline -Russia +EU date:2022..2023"), "title:pipeline -russia +eu date:2022..2023");
+    EXPECT_EQ(fold_query_case("NEAR/x ANDY Ors"), "near/x andy ors") << "only the operators themselves";
+}
+
 TEST(PureNegation, RewritesOnlyQueriesMadeOfExcludedClauses) {
     EXPECT_EQ(pure_negation_as_not("-russia"), "NOT russia");
     EXPECT_EQ(pure_negation_as_not(" -(gas OR oil)  -\"black sea\" "), "NOT (gas OR oil) NOT \"black sea\"");
