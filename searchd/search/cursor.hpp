@@ -2,9 +2,11 @@
 /// Deep-paging cursors: opaque strings that pin the generation and say where the previous
 /// page ended, so that pages never repeat or skip while that generation is served.
 ///
-/// Relevance order continues by position (scores are deterministic for a fixed
-/// generation); date orders continue after the last hit's (date, docid) key, which needs no
-/// offset at all however deep the page is.
+/// Relevance order continues after the last hit: searchd ranks a margin around the expected
+/// position and starts after that docid, so commits to the live generation between pages
+/// (articles added above, or removed) neither repeat nor skip hits; when the last hit moved
+/// further than the margin it continues by position. Date orders continue after the last
+/// hit's (date, docid) key, which needs no offset at all however deep the page is.
 
 #include "common/error.hpp"
 #include "searchd/search/types.hpp"
@@ -21,7 +23,7 @@ struct Cursor {
     SortOrder sort = SortOrder::relevance;
     std::uint64_t offset = 0;    ///< relevance: where the next page starts
     std::string last_date;       ///< date orders: value of the last hit's date slot
-    std::uint32_t last_docid = 0;///< date orders: the last hit's docid (tie-break)
+    std::uint32_t last_docid = 0;///< the last hit's docid (date orders: tie-break; relevance: anchor)
 };
 
 /// Encodes a cursor as a URL-safe opaque string.

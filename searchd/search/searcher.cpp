@@ -381,10 +381,25 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     }
 
     std::size_t offset = request.offset;
+    // What the match ranks: [offset, offset + page_limit). An anchored relevance cursor ranks
+    // a margin on both sides of where the page should start and continues after the previous
+    // page's last hit wherever it now is: commits to the live generation between two pages
+    // move positions (new articles ranking above, deleted ones), and continuing by position
+    // alone then repeated or skipped hits.
+    std::size_t page_limit = request.limit;
+    Xapian::docid anchor = 0;
+    std::size_t anchor_margin = 0; // ranks before the expected start
     std::optional<AfterKeyDecider> decider;
     if (cursor) {
         if (cursor->sort == SortOrder::relevance) {
             offset = static_cast<std::size_t>(cursor->offset);
+            if (cursor->last_docid != 0 && request.limit > 0) {
+                anchor = cursor->last_docid;
+                const std::size_t margin = 2 * request.limit + 10;
+                anchor_margin = std::min(offset, margin);
+                offset -= anchor_margin;
+                page_limit = anchor_margin + request.limit + margin;
+            }
         } else {
             if (is_sharded(g.db)) { // remote shards run no MatchDecider (see shard_set.hpp)
                 return Error(ErrorCode::bad_request,
@@ -413,7 +428,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         // Feedback only re-weights (AND_MAYBE), so the plain query has the same matches.
         exact_matches = spy.count_matches(match_sets, plan->filtered);
     }
-    const auto window = static_cast<Xapian::doccount>(offset + request.limit);
+    const auto window = static_cast<Xapian::doccount>(offset + page_limit);
     Xapian::MSet mset;
     Xapian::MSet counting; // the MSet whose estimates give `total`
     // Exact facets need every matching document. Counting them in the ranked match would make
@@ -451,7 +466,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         if (use_tiers) {
             // The first tier (every clause) split over two cores: when it fills the window,
             // its page is the page.
-            sliced = run_sliced(g, restrict_to_filters(*plan, coordinated.tiers.front()), offset, request.limit,
+            sliced = run_sliced(g, restrict_to_filters(*plan, coordinated.tiers.front()), offset, page_limit,
                                 window, match_budget_s, mset);
             if (sliced && sliced->lower >= window) {
                 for (auto& hit : sliced->top) {
@@ -461,11 +476,11 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
                 sliced.reset(); // the tiers run on this core, below
             }
         } else if (!coordinated_match) {
-            sliced = run_sliced(g, ranked, offset, request.limit, window, match_budget_s, mset);
+            sliced = run_sliced(g, ranked, offset, page_limit, window, match_budget_s, mset);
         }
     }
     if (!sliced && use_tiers) {
-        sliced = match_tiers(enquire, coordinated, *plan, offset, request.limit, mset);
+        sliced = match_tiers(enquire, coordinated, *plan, offset, page_limit, mset);
     }
     if (sliced && coordinated_match) {
         counting = want_facets && !exact_matches ? count_all(spy) : estimate_all();
@@ -479,7 +494,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         // page exists (upper bound > window iff it does). A larger check (it was 100) tightens
         // the `total` estimate but costs the matcher its early termination on every query;
         // `total` carries lower/upper bounds and `exact` for that reason.
-        mset = enquire.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(request.limit),
+        mset = enquire.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(page_limit),
                                 coordinated_match ? exhaustive : window + 1);
         counting = want_facets && !exact_matches ? count_all(spy) : mset;
     } else {
@@ -551,7 +566,33 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
             plan->text, SnippetGenerator::wildcard_roots(request.q), env.analyzer->stemmer(lang)));
     }
     const SnippetGenerator* snippets = snippet_maker ? &*snippet_maker : nullptr;
-    std::vector<Xapian::docid> docids; // of the hits, for explain
+    // The rank of the page's first hit. An anchored cursor's page starts after the previous
+    // page's last hit when it is within the ranked margin, else where it would have been.
+    std::size_t page_start = offset;
+    if (anchor != 0) {
+        std::vector<std::pair<double, Xapian::docid>> span;
+        if (sliced) {
+            span = std::move(sliced->top);
+        } else {
+            for (auto it = mset.begin(); it != mset.end(); ++it) {
+                span.emplace_back(it.get_weight(), *it);
+            }
+        }
+        std::size_t start = std::min(anchor_margin, span.size());
+        for (std::size_t j = 0; j < span.size(); ++j) {
+            if (span[j].second == anchor) {
+                start = j + 1;
+                break;
+            }
+        }
+        SliceResult page;
+        for (std::size_t i = start; i < span.size() && i < start + request.limit; ++i) {
+            page.top.push_back(span[i]);
+        }
+        sliced = std::move(page);
+        page_start = offset + start;
+    }
+    std::vector<Xapian::docid> docids; // of the hits, for explain and the next cursor
     if (sliced) {
         result.hits.reserve(sliced->top.size());
         for (const auto& [weight, docid] : sliced->top) {
@@ -592,13 +633,14 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     const std::size_t page_size = sliced ? sliced->top.size() : mset.size();
     const bool more = page_size == request.limit &&
                       (decider ? mset.get_matches_lower_bound() > mset.size()
-                               : result.total.upper > offset + request.limit);
+                               : result.total.upper > page_start + request.limit);
     if (more && page_size > 0) {
         Cursor next;
         next.generation = g.name;
         next.sort = request.sort;
         if (request.sort == SortOrder::relevance) {
-            next.offset = offset + request.limit;
+            next.offset = page_start + request.limit;
+            next.last_docid = docids.back();
         } else {
             auto last = mset.end();
             --last;

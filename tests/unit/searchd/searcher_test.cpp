@@ -308,6 +308,55 @@ TEST_F(SearcherTest, SortByDateAndCursorPagesWithoutRepeats) {
     }
 }
 
+TEST_F(SearcherTest, RelevanceCursorContinuesAfterTheLastHitWhenCommitsMoveIt) {
+    // Twelve articles about pipelines of decreasing strength; page 1 of three, then articles
+    // that rank above everything (added) and one of page 2's (removed) are committed before
+    // page 2 is asked for with page 1's cursor.
+    std::vector<Article> corpus;
+    for (int i = 0; i < 12; ++i) {
+        std::string body = "A report on regional infrastructure and trade.";
+        for (int k = 0; k < 12 - i; ++k) {
+            body += " The pipeline was discussed.";
+        }
+        corpus.push_back(test::make_article("p" + std::to_string(i), "Report " + std::to_string(i), body));
+    }
+    publish("g000001", corpus);
+    Searcher s = make();
+    SearchRequest r = req("pipeline");
+    r.facets.clear();
+    r.limit = 12;
+    auto before = s.search(r);
+    ASSERT_TRUE(before) << before.error().message;
+    ASSERT_EQ(before->hits.size(), 12U);
+    r.limit = 3;
+    auto page1 = s.search(r);
+    ASSERT_TRUE(page1 && page1->next_cursor);
+    for (int i = 0; i < 4; ++i) {
+        commit_article("g000001", test::make_article("new" + std::to_string(i), "Pipeline pipeline",
+                                                     "Pipeline pipeline pipeline pipeline pipeline."));
+    }
+    r.cursor = *page1->next_cursor;
+    auto page2 = s.search(r);
+    ASSERT_TRUE(page2) << page2.error().message;
+    ASSERT_EQ(page2->hits.size(), 3U);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(page2->hits[i].id, before->hits[3 + i].id) << "page 2 continues after page 1's last hit";
+    }
+    // Deleting a hit of the next page moves the rest up: page 3 still starts right after page 2.
+    {
+        Xapian::WritableDatabase db(data_dir_.generation_path("g000001").string(), Xapian::DB_OPEN);
+        db.delete_document("Q" + before->hits[6].id);
+        db.commit();
+    }
+    ASSERT_TRUE(page2->next_cursor);
+    r.cursor = *page2->next_cursor;
+    auto page3 = s.search(r);
+    ASSERT_TRUE(page3) << page3.error().message;
+    ASSERT_EQ(page3->hits.size(), 3U);
+    EXPECT_EQ(page3->hits[0].id, before->hits[7].id);
+    EXPECT_EQ(page3->hits[2].id, before->hits[9].id);
+}
+
 TEST_F(SearcherTest, CursorCodec) {
     Cursor c;
     c.generation = "g000012";
