@@ -4,6 +4,7 @@
 #include "common/logging.hpp"
 #include "common/text.hpp"
 #include "searchd/api/errors.hpp"
+#include "searchd/api/json_number.hpp"
 #include "searchd/api/json_output.hpp"
 #include "searchd/api/params.hpp"
 #include "searchd/api/research_handlers.hpp"
@@ -214,7 +215,12 @@ void Service::article(const httpd::Request& request, std::string id, httpd::Resp
                                                if (!r) {
                                                    return (*shared)(error_response(r.error(), rid));
                                                }
-                                               (*shared)(json_response(std::move(r->json)));
+                                               // The stored JSON prints topic scores as
+                                               // "9.069E0"; answer in plain decimals like
+                                               // every other response.
+                                               boost::system::error_code ec;
+                                               const auto v = boost::json::parse(r->json, ec);
+                                               (*shared)(json_response(ec ? std::move(r->json) : serialize_plain(v)));
                                            });
     if (!ok) {
         (*shared)(error_response(overloaded(), rid));

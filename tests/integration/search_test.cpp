@@ -294,6 +294,11 @@ TEST_F(SearchSuite, RussianStemming) {
 TEST_F(SearchSuite, GetArticleByIdAndErrors) {
     auto a = get_json("/articles/energy-001");
     EXPECT_EQ(a.at("id").as_string(), "energy-001");
+    // Numbers (topic scores) are plain decimals, as in every other response.
+    const auto raw = http_get(port_, "/articles/energy-001").body;
+    EXPECT_NE(raw.find("\"score\":"), std::string::npos) << raw;
+    EXPECT_EQ(raw.find("E0"), std::string::npos) << raw;
+    EXPECT_EQ(raw.find("E-"), std::string::npos) << raw;
     EXPECT_NE(std::string(a.at("body").as_string()).find("Power of Siberia"), std::string::npos);
     auto missing = get_json("/articles/does-not-exist", 404);
     EXPECT_EQ(missing.at("error").as_object().at("code").as_string(), "not_found");
