@@ -173,6 +173,19 @@ std::string search_result_json(const SearchResult& r) {
         out += ']';
     }
     out += all_exact ? "},\"facets_exact\":true," : "},\"facets_exact\":false,";
+    // Fields counted without their own filter (SPEC: say so when counts are not over the
+    // matching set). Only present when there are some.
+    bool any_disjunctive = false;
+    for (const FacetResult* f : order) {
+        if (f->disjunctive) {
+            out += any_disjunctive ? "," : "\"facets_disjunctive\":[";
+            append_json_string(out, facet_field_name(f->field));
+            any_disjunctive = true;
+        }
+    }
+    if (any_disjunctive) {
+        out += "],";
+    }
     key(out, "suggestion");
     if (r.suggestion) {
         append_json_string(out, *r.suggestion);

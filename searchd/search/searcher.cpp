@@ -544,6 +544,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         for (auto& fr : result.facets) {
             if (fr.field == field) {
                 fr.values = one.top(field, request.facet_size);
+                fr.disjunctive = true;
             }
         }
     }

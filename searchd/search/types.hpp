@@ -85,6 +85,9 @@ struct FacetResult {
     FacetField field = FacetField::topic;
     std::vector<FacetCount> values; ///< count desc, then value asc; at most facet_size
     bool exact = true;
+    /// Counted without this field's own filter (disjunctive facets: what choosing another
+    /// value would give), so not over the matching set; the response says so.
+    bool disjunctive = false;
 };
 
 struct Total {

@@ -292,6 +292,7 @@ std::string search_result_dom(const SearchResult& r) {
     out["hits"] = std::move(hits);
     boost::json::object facets;
     bool all_exact = true;
+    std::vector<const FacetResult*> last; // per field, the last result (a repeated field: last wins)
     for (const auto& f : r.facets) {
         boost::json::array values;
         for (const auto& c : f.values) {
@@ -299,9 +300,24 @@ std::string search_result_dom(const SearchResult& r) {
         }
         facets[facet_field_name(f.field)] = std::move(values);
         all_exact = all_exact && f.exact;
+        auto same = std::find_if(last.begin(), last.end(), [&](const FacetResult* o) { return o->field == f.field; });
+        if (same == last.end()) {
+            last.push_back(&f);
+        } else {
+            *same = &f;
+        }
     }
     out["facets"] = std::move(facets);
     out["facets_exact"] = all_exact;
+    boost::json::array disjunctive;
+    for (const FacetResult* f : last) {
+        if (f->disjunctive) {
+            disjunctive.emplace_back(facet_field_name(f->field));
+        }
+    }
+    if (!disjunctive.empty()) {
+        out["facets_disjunctive"] = std::move(disjunctive);
+    }
     out["suggestion"] = r.suggestion ? boost::json::value(*r.suggestion) : boost::json::value(nullptr);
     out["next_cursor"] = r.next_cursor ? boost::json::value(*r.next_cursor) : boost::json::value(nullptr);
     return serialize_plain(out);
@@ -342,6 +358,7 @@ TEST(JsonOutput, StreamedSearchResultMatchesTheDom) {
     r.hits = {a, b};
     r.facets = {FacetResult{FacetField::topic, {{"energy", 5}, {"x\"y", 1}}, true},
                 FacetResult{FacetField::year, {}, false},
+                FacetResult{FacetField::source, {{"AP", 3}}, true, true}, // counted without its filter
                 FacetResult{FacetField::topic, {{"later", 2}}, true}}; // repeated field: last wins
     r.suggestion = "solar \"panels\"";
     r.next_cursor = "abc_-123";

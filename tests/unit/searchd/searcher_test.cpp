@@ -263,6 +263,10 @@ TEST_F(SearcherTest, DisjunctiveFacets) {
     EXPECT_EQ(facet(*res, FacetField::topic)["diplomacy"], 2U);
     // source counts respect it: only the two diplomacy articles (both AP).
     EXPECT_EQ(facet(*res, FacetField::source), (std::map<std::string, std::uint64_t>{{"AP", 2}}));
+    // The response says which fields were counted without their own filter.
+    for (const auto& fr : res->facets) {
+        EXPECT_EQ(fr.disjunctive, fr.field == FacetField::topic) << facet_field_name(fr.field);
+    }
 }
 
 TEST_F(SearcherTest, SortByDateAndCursorPagesWithoutRepeats) {
