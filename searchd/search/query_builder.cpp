@@ -92,6 +92,11 @@ Result<void> check_date_range(std::string_view q, std::size_t at) {
         return Error(ErrorCode::bad_query, fmt::format("bad date '{}' in date range", b), "q",
                      char_pos(q, at + dots + 2));
     }
+    // Like from/to: a range that ends before it starts is a mistake, not an empty result.
+    if (!a.empty() && !b.empty() && *dates::parse(b, true) < *dates::parse(a)) {
+        return Error(ErrorCode::bad_query, fmt::format("date range ends ({}) before it starts ({})", b, a), "q",
+                     char_pos(q, at));
+    }
     return {};
 }
 

@@ -152,6 +152,7 @@ TEST_F(QueryBuilderTest, DateRangeInQuery) {
     EXPECT_EQ(ids(req("date:2024..")), (V{"a1", "a5", "a7"}));
     EXPECT_EQ(ids(req("date:..2022")), (V{"a4"}));
     EXPECT_EQ(ids(req("gas date:2024-01..2024-06")), (V{"a1", "a5"}));
+    EXPECT_EQ(ids(req("date:2023-02..2023-02-01")), (V{"a2"})) << "a one-day range is not reversed";
 }
 
 TEST_F(QueryBuilderTest, PhraseAndBoolean) {
@@ -184,6 +185,7 @@ TEST_F(QueryBuilderTest, ErrorsCarryPositions) {
              {"gas date:2020-13-45..2021", ErrorCode::bad_query, 9},
              {"gas date:2020..bogus", ErrorCode::bad_query, 15},
              {"gas date:2020", ErrorCode::bad_query, 9},
+             {"gas date:2022-06-30..2022-06-01", ErrorCode::bad_query, 9}, // ends before it starts
              {"газ )", ErrorCode::bad_query, 4},
          }) {
         auto p = plan(req(b.q));
