@@ -12,8 +12,8 @@ namespace {
 constexpr std::pair<ExportField, const char*> kFieldNames[] = {
     {ExportField::id, "id"},         {ExportField::title, "title"},   {ExportField::url, "url"},
     {ExportField::date, "date"},     {ExportField::source, "source"}, {ExportField::author, "author"},
-    {ExportField::topics, "topics"}, {ExportField::snippet, "snippet"}, {ExportField::body, "body"},
-    {ExportField::score, "score"}};
+    {ExportField::lang, "lang"},     {ExportField::topics, "topics"}, {ExportField::snippet, "snippet"},
+    {ExportField::body, "body"},     {ExportField::score, "score"}};
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
     std::string out;
@@ -40,6 +40,8 @@ std::string text_of(ExportField f, const ExportRecord& r) {
         return r.hit.source;
     case ExportField::author:
         return join(r.hit.authors, "; ");
+    case ExportField::lang:
+        return r.hit.lang;
     case ExportField::topics:
         return join(r.hit.topics, "; ");
     case ExportField::snippet:

@@ -412,6 +412,14 @@ TEST_F(ResearchSuite, ExportCsvRisBibtex) {
         ids.insert(rows[i][0]);
     }
     EXPECT_EQ(ids, (Ids{"r01", "r02", "r04", "r12", "r21"}));
+    // lang is an export field too.
+    const auto langs = parse_csv(http_get(port_, "/export?format=csv&fields=id,lang&q=" + url_encode("solar")).body);
+    ASSERT_EQ(langs.size(), 6u);
+    EXPECT_EQ(langs[0], (std::vector<std::string>{"id", "lang"}));
+    for (std::size_t i = 1; i < langs.size(); ++i) {
+        ASSERT_EQ(langs[i].size(), 2u);
+        EXPECT_EQ(langs[i][1].size(), 2u) << "an ISO 639-1 code: " << langs[i][1];
+    }
 
     const auto ris = http_get(port_, "/export?format=ris&q=" + url_encode("solar"));
     ASSERT_EQ(ris.status, 200);
