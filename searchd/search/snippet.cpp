@@ -128,7 +128,8 @@ bool is_word_byte(std::string_view s, std::size_t pos) {
 SnippetGenerator::SnippetGenerator(const std::vector<std::string>& exact,
                                    const std::vector<std::string>& stems,
                                    const std::vector<std::string>& wildcard_roots,
-                                   Xapian::Stem stemmer)
+                                   Xapian::Stem stemmer,
+                                   const std::vector<std::vector<std::string>>& phrases)
     : stemmer_(std::move(stemmer)) {
     // One concept per distinct stem; exact words map to their stem's concept so that
     // "pipeline" and "pipelines" count as one query term when picking the window.
@@ -155,6 +156,23 @@ SnippetGenerator::SnippetGenerator(const std::vector<std::string>& exact,
             roots_.emplace_back(r, static_cast<int>(concepts_++));
         }
     }
+    // One concept per distinct phrase (a phrase is one query term when picking the window).
+    for (const auto& words : phrases) {
+        if (words.size() < 2) {
+            continue;
+        }
+        Phrase phrase{{}, static_cast<int>(concepts_)};
+        for (const auto& w : words) {
+            auto [it, added] = phrase_words_.emplace(w, static_cast<int>(phrase_words_.size()));
+            phrase.word_ids.push_back(it->second);
+        }
+        const bool repeat = std::any_of(phrases_.begin(), phrases_.end(),
+                                        [&](const Phrase& p) { return p.word_ids == phrase.word_ids; });
+        if (!repeat) {
+            phrases_.push_back(std::move(phrase));
+            ++concepts_;
+        }
+    }
 }
 
 SnippetGenerator SnippetGenerator::from_query(const Xapian::Query& query,
@@ -162,16 +180,49 @@ SnippetGenerator SnippetGenerator::from_query(const Xapian::Query& query,
                                               Xapian::Stem stemmer) {
     std::vector<std::string> exact;
     std::vector<std::string> stems;
-    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
-        const std::string term = *it;
+    std::vector<std::vector<std::string>> phrases;
+    const auto add_term = [&](const std::string& term) {
         std::string_view t = term;
         bool stemmed = false;
-        if (!strip_text_prefix(t, stemmed)) {
-            continue;
+        if (strip_text_prefix(t, stemmed)) {
+            (stemmed ? stems : exact).emplace_back(t);
         }
-        (stemmed ? stems : exact).emplace_back(t);
-    }
-    return SnippetGenerator(exact, stems, wildcard_roots, std::move(stemmer));
+    };
+    // Words of a phrase go to `phrases` (in order); every other term is a word of its own.
+    const auto walk = [&](const auto& self, const Xapian::Query& q) -> void {
+        const std::size_t n = q.get_num_subqueries();
+        if (q.get_type() == Xapian::Query::OP_PHRASE) {
+            std::vector<std::string> words;
+            bool plain = true;
+            for (std::size_t i = 0; i < n && plain; ++i) {
+                const Xapian::Query sub = q.get_subquery(i);
+                plain = sub.get_type() == Xapian::Query::LEAF_TERM;
+                if (plain) {
+                    const std::string term = *sub.get_terms_begin();
+                    std::string_view t = term;
+                    bool stemmed = false;
+                    plain = strip_text_prefix(t, stemmed) && !stemmed;
+                    words.emplace_back(t);
+                }
+            }
+            if (plain) {
+                phrases.push_back(std::move(words));
+                return;
+            }
+            // A phrase of something else than words (a synonym group): its words on their own.
+        }
+        if (n == 0) {
+            for (auto it = q.get_terms_begin(); it != q.get_terms_end(); ++it) {
+                add_term(*it);
+            }
+            return;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            self(self, q.get_subquery(i));
+        }
+    };
+    walk(walk, query);
+    return SnippetGenerator(exact, stems, wildcard_roots, std::move(stemmer), phrases);
 }
 
 std::vector<std::string> SnippetGenerator::wildcard_roots(std::string_view raw_query) {
@@ -234,6 +285,56 @@ int SnippetGenerator::classify(std::string_view lower) const {
     return -1;
 }
 
+void SnippetGenerator::add_phrase_matches(const std::vector<PhraseWord>& seen, std::vector<Match>& out) const {
+    std::vector<Match> spans;
+    for (const Phrase& phrase : phrases_) {
+        const std::size_t len = phrase.word_ids.size();
+        for (std::size_t k = 0; k + len <= seen.size(); ++k) {
+            bool match = true;
+            for (std::size_t w = 0; w < len && match; ++w) {
+                match = seen[k + w].word_id == phrase.word_ids[w] &&
+                        seen[k + w].word_no == seen[k].word_no + w;
+            }
+            if (match) {
+                const Match& first = seen[k].span;
+                const Match& last = seen[k + len - 1].span;
+                spans.push_back(Match{first.byte_begin, last.byte_end, first.char_begin, last.char_end,
+                                      static_cast<std::uint32_t>(phrase.concept_id)});
+            }
+        }
+    }
+    if (spans.empty()) {
+        return;
+    }
+    // Merge in text order; a phrase span replaces the word matches inside it, and of two
+    // overlapping phrase spans the earlier wins.
+    std::sort(spans.begin(), spans.end(), [](const Match& a, const Match& b) { return a.byte_begin < b.byte_begin; });
+    std::vector<Match> merged;
+    merged.reserve(out.size() + spans.size());
+    std::size_t w = 0;
+    std::uint32_t covered_to = 0;
+    for (const Match& span : spans) {
+        if (span.byte_begin < covered_to) {
+            continue;
+        }
+        while (w < out.size() && out[w].byte_begin < span.byte_begin) {
+            if (out[w].byte_begin >= covered_to) {
+                merged.push_back(out[w]);
+            }
+            ++w;
+        }
+        while (w < out.size() && out[w].byte_begin < span.byte_end) {
+            ++w; // inside the phrase
+        }
+        merged.push_back(span);
+        covered_to = span.byte_end;
+    }
+    for (; w < out.size(); ++w) {
+        merged.push_back(out[w]);
+    }
+    out = std::move(merged);
+}
+
 void SnippetGenerator::find_matches(std::string_view body, std::vector<Match>& out,
                                     std::size_t max_bytes) const {
     const std::size_t n = std::min(body.size(), max_bytes);
@@ -241,6 +342,9 @@ void SnippetGenerator::find_matches(std::string_view body, std::vector<Match>& o
     std::string lower;
     std::size_t i = 0;
     std::uint32_t chars = 0;
+    std::uint32_t word_no = 0;
+    std::vector<PhraseWord> seen; // words of phrases, for add_phrase_matches
+    const bool with_phrases = !phrases_.empty();
     while (i < n) {
         auto c = static_cast<unsigned char>(data[i]);
         if (c < 0x80) {
@@ -289,11 +393,21 @@ void SnippetGenerator::find_matches(std::string_view body, std::vector<Match>& o
             i += len;
             ++chars;
         }
+        const Match span{static_cast<std::uint32_t>(word_begin), static_cast<std::uint32_t>(i), char_begin, chars, 0};
         const int id = classify(lower);
         if (id >= 0) {
-            out.push_back(Match{static_cast<std::uint32_t>(word_begin), static_cast<std::uint32_t>(i),
-                                char_begin, chars, static_cast<std::uint32_t>(id)});
+            out.push_back(span);
+            out.back().concept_id = static_cast<std::uint32_t>(id);
         }
+        if (with_phrases) {
+            if (auto it = phrase_words_.find(lower); it != phrase_words_.end()) {
+                seen.push_back(PhraseWord{span, word_no, it->second});
+            }
+        }
+        ++word_no;
+    }
+    if (with_phrases) {
+        add_phrase_matches(seen, out);
     }
 }
 

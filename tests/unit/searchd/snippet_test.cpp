@@ -142,6 +142,32 @@ TEST(Snippet, FromQueryUsesTextTermsOnly) {
     EXPECT_EQ(s.find("<mark>Energy</mark>"), std::string::npos) << s;
 }
 
+TEST(Snippet, PhrasesAreMarkedOnlyWhereTheWordsFollowEachOther) {
+    AnalysisConfig cfg;
+    Analyzer analyzer(cfg);
+    Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    Xapian::QueryParser qp = analyzer.make_query_parser("en", db);
+    const std::string body =
+        "Energy cooperation is a cornerstone of economic relations. Russia, with its reserves of "
+        "oil and gas, supplies China through the Power of Siberia pipeline; Siberia is vast.";
+    // The issue's own example: "of" is a word of the phrase, not a query word.
+    const auto phrase = SnippetGenerator::from_query(qp.parse_query("\"Power of Siberia\"", analyzer.query_flags()),
+                                                     {}, analyzer.stemmer("en"));
+    const std::string s = phrase.generate(body, 400);
+    EXPECT_NE(s.find("the <mark>Power of Siberia</mark> pipeline"), std::string::npos) << s;
+    EXPECT_EQ(s.find("<mark>of</mark>"), std::string::npos) << s;
+    EXPECT_EQ(s.find("<mark>Siberia</mark> is"), std::string::npos) << "Siberia alone is not the phrase: " << s;
+    // A word that is also a query word of its own is marked alone too.
+    const auto both = SnippetGenerator::from_query(
+        qp.parse_query("\"Power of Siberia\" gas", analyzer.query_flags()), {}, analyzer.stemmer("en"));
+    const std::string t = both.generate(body, 400);
+    EXPECT_NE(t.find("<mark>Power of Siberia</mark>"), std::string::npos) << t;
+    EXPECT_NE(t.find("<mark>gas</mark>"), std::string::npos) << t;
+    // The window prefers the phrase: it is one query term.
+    const std::string far = std::string(600, ' ') + body;
+    EXPECT_NE(phrase.generate("siberia " + far, 120).find("<mark>Power of Siberia</mark>"), std::string::npos);
+}
+
 TEST(Snippet, WildcardRoots) {
     const auto roots = SnippetGenerator::wildcard_roots("title:Pipe* AND gas -oil*");
     ASSERT_EQ(roots, (std::vector<std::string>{"pipe", "oil"}));
