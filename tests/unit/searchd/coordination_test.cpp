@@ -113,10 +113,9 @@ TEST_F(CoordinationTest, ASynonymGroupIsOneClauseAlthoughXapianFlattensIt) {
 }
 
 /// A real index where BM25 alone ranks a one-word article above two-word articles.
-class CoordinatedRankingTest : public ::testing::Test {
+class CoordinatedRankingTest : public CoordinationTest {
 protected:
-    CoordinatedRankingTest()
-        : analyzer_(AnalysisConfig{}), db_((tmp_.path() / "db").string(), Xapian::DB_CREATE_OR_OPEN) {
+    CoordinatedRankingTest() {
         Xapian::TermGenerator tg = analyzer_.make_term_generator("en");
         auto add = [&](const std::string& text) {
             Xapian::Document doc;
@@ -149,16 +148,6 @@ protected:
         }
         return out;
     }
-
-    Xapian::Query parse(const std::string& q) {
-        Xapian::QueryParser qp = analyzer_.make_query_parser("en", db_);
-        qp.set_default_op(Xapian::Query::OP_OR);
-        return qp.parse_query(q, analyzer_.query_flags());
-    }
-
-    test::TempDir tmp_;
-    Analyzer analyzer_;
-    Xapian::WritableDatabase db_;
 };
 
 TEST_F(CoordinatedRankingTest, PlainBm25PutsTheOneWordArticleFirst) {

@@ -127,14 +127,16 @@ TEST(Snippet, PrefersSentenceStart) {
     EXPECT_EQ(s.rfind("The <mark>pipeline</mark>", 0), 0U) << s;
 }
 
-TEST(Snippet, FromQueryUsesTextTermsOnly) {
-    AnalysisConfig cfg;
-    Analyzer analyzer(cfg);
+/// The snippet generator searchd builds for the query text `q` (English).
+SnippetGenerator generator_for(const std::string& q) {
+    Analyzer analyzer(AnalysisConfig{});
     Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
     Xapian::QueryParser qp = analyzer.make_query_parser("en", db);
-    const Xapian::Query q =
-        qp.parse_query("title:pipelines gas topic:energy", analyzer.query_flags());
-    const auto gen = SnippetGenerator::from_query(q, {}, analyzer.stemmer("en"));
+    return SnippetGenerator::from_query(qp.parse_query(q, analyzer.query_flags()), {}, analyzer.stemmer("en"));
+}
+
+TEST(Snippet, FromQueryUsesTextTermsOnly) {
+    const auto gen = generator_for("title:pipelines gas topic:energy");
     const std::string s = gen.generate("Energy: the gas pipeline and more pipelines.", 200);
     EXPECT_NE(s.find("<mark>gas</mark>"), std::string::npos) << s;
     EXPECT_NE(s.find("<mark>pipeline</mark>"), std::string::npos) << s;
@@ -143,23 +145,17 @@ TEST(Snippet, FromQueryUsesTextTermsOnly) {
 }
 
 TEST(Snippet, PhrasesAreMarkedOnlyWhereTheWordsFollowEachOther) {
-    AnalysisConfig cfg;
-    Analyzer analyzer(cfg);
-    Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-    Xapian::QueryParser qp = analyzer.make_query_parser("en", db);
     const std::string body =
         "Energy cooperation is a cornerstone of economic relations. Russia, with its reserves of "
         "oil and gas, supplies China through the Power of Siberia pipeline; Siberia is vast.";
     // The issue's own example: "of" is a word of the phrase, not a query word.
-    const auto phrase = SnippetGenerator::from_query(qp.parse_query("\"Power of Siberia\"", analyzer.query_flags()),
-                                                     {}, analyzer.stemmer("en"));
+    const auto phrase = generator_for("\"Power of Siberia\"");
     const std::string s = phrase.generate(body, 400);
     EXPECT_NE(s.find("the <mark>Power of Siberia</mark> pipeline"), std::string::npos) << s;
     EXPECT_EQ(s.find("<mark>of</mark>"), std::string::npos) << s;
     EXPECT_EQ(s.find("<mark>Siberia</mark> is"), std::string::npos) << "Siberia alone is not the phrase: " << s;
     // A word that is also a query word of its own is marked alone too.
-    const auto both = SnippetGenerator::from_query(
-        qp.parse_query("\"Power of Siberia\" gas", analyzer.query_flags()), {}, analyzer.stemmer("en"));
+    const auto both = generator_for("\"Power of Siberia\" gas");
     const std::string t = both.generate(body, 400);
     EXPECT_NE(t.find("<mark>Power of Siberia</mark>"), std::string::npos) << t;
     EXPECT_NE(t.find("<mark>gas</mark>"), std::string::npos) << t;
