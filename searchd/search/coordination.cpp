@@ -255,11 +255,16 @@ CoordinatedQuery coordinate(const Xapian::Query& text, Xapian::doccount doccount
 namespace gazette::searchd {
 
 SliceResult match_tiers(Xapian::Enquire& enquire, const CoordinatedQuery& coordinated, const QueryPlan& plan,
-                        std::size_t offset, std::size_t limit, Xapian::MSet& first_mset) {
+                        std::size_t offset, std::size_t limit, Xapian::MSet& first_mset,
+                        const Xapian::Query* reweight) {
+    const auto tier_query = [&](std::size_t t) {
+        Xapian::Query q = restrict_to_filters(plan, coordinated.tiers[t]);
+        return reweight != nullptr ? Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, *reweight) : q;
+    };
     const std::size_t window = offset + limit;
     if (window == 0 && !coordinated.tiers.empty()) {
         // Nothing to rank, but the caller still reads term statistics from first_mset.
-        enquire.set_query(restrict_to_filters(plan, coordinated.tiers.front()));
+        enquire.set_query(tier_query(0));
         first_mset = enquire.get_mset(0, 0);
     }
     std::vector<std::pair<double, Xapian::docid>> ranked;
@@ -268,7 +273,7 @@ SliceResult match_tiers(Xapian::Enquire& enquire, const CoordinatedQuery& coordi
         // Clauses matched in this tier: all in the first, one fewer in each next; an
         // AND_MAYBE's last tier has none.
         const double matched = t < coordinated.clauses ? static_cast<double>(coordinated.clauses - t) : 0.0;
-        enquire.set_query(restrict_to_filters(plan, coordinated.tiers[t]));
+        enquire.set_query(tier_query(t));
         const auto need = static_cast<Xapian::doccount>(window - ranked.size());
         const Xapian::MSet m = enquire.get_mset(0, need, need + 1);
         for (auto it = m.begin(); it != m.end(); ++it) {

@@ -10,13 +10,13 @@
 ///   FixedWeightPostingSource: OR(w1, w2) becomes OR(AND(w1, F), AND(w2, F)) with F weighing
 ///   `bonus`. The bonus is a power of ten above the most BM25 the clauses can add together, so
 ///   a score is `bonus` x (clauses matched) + BM25, and BM25 orders articles within a count.
-///   Only feedback uses it (its expansion terms re-weight one query). It must run with
-///   check_at_least = all matches:
+///   It is the ranking's definition: the tests check the tiers against it, and nothing
+///   runs it at serving time. It would need check_at_least = all matches:
 ///   Xapian 1.4's early exit drops documents from such queries (on the test corpus,
 ///   `pipeline OR sanctions OR goal`, top 3, check_at_least 4 misses an article weighing 200.5
 ///   and returns one weighing 104.4 instead; SearchSuite.CoordinatedPagesAreSlicesOfTheFullRanking),
 ///   and without early exit it costs 4-5x the plain OR.
-/// - Tiers (`match_tiers`; /search, explain and export): one plain query per matched-clause count, best
+/// - Tiers (`match_tiers`; /search, explain, feedback and export): one plain query per matched-clause count, best
 ///   first (every clause; then exactly n - 1, as "at least n - 1" AND_NOT "all"; ...), each a
 ///   BM25 top-k with the usual early exit, until the page is full. Most pages come from the
 ///   first tier, an AND, which is cheaper than the OR it replaces: two-word queries at 10k
@@ -85,8 +85,11 @@ CoordinatedQuery ranked_text(const QueryPlan& plan, const SearchRequest& request
 /// the first tier that completes the window, which for most queries is the first. `enquire`
 /// must have Gazette's weighting; `first_mset` receives the first tier's MSet (whole-database
 /// term statistics).
+/// `reweight` (pseudo-relevance feedback's expansion) is added to every tier through
+/// OP_AND_MAYBE: it re-ranks within a tier and never moves an article across tiers.
 SliceResult match_tiers(Xapian::Enquire& enquire, const CoordinatedQuery& coordinated, const QueryPlan& plan,
-                        std::size_t offset, std::size_t limit, Xapian::MSet& first_mset);
+                        std::size_t offset, std::size_t limit, Xapian::MSet& first_mset,
+                        const Xapian::Query* reweight = nullptr);
 
 /// The most BM25 weight (Gazette's parameters, any wqf) the leaf terms of `query` can add to
 /// one article's score in a database of `doccount` articles.

@@ -34,9 +34,7 @@ std::optional<Xapian::Query> feedback_query(const Xapian::Database& db, const Xa
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(ranking_weight());
     enquire.set_query(filtered);
-    // No early termination: `filtered` may carry coordination bonuses, whose pages Xapian
-    // 1.4's early exit can get wrong (coordination.hpp).
-    const Xapian::MSet top = enquire.get_mset(0, options.top_docs, db.get_doccount());
+    const Xapian::MSet top = enquire.get_mset(0, options.top_docs);
     if (top.size() < options.min_docs) {
         return std::nullopt;
     }

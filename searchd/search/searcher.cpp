@@ -350,19 +350,17 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
     // limit=0 asks for counts only (the search page's facet requests): nothing to rank.
     const CoordinatedQuery coordinated = ranked_text(
         *plan, request, request.limit == 0 ? 0 : env.config->searchd.coordination_max_words, doccount);
-    const Xapian::Query ranked =
-        coordinated.bonus > 0 ? restrict_to_filters(*plan, coordinated.query) : plan->filtered;
     // Relevance order is re-ranked with pseudo-relevance feedback (same hits, better order).
+    // Its pseudo-relevant set is the plain query's top 10; with coordination, its expansion
+    // terms re-rank within each tier (match_tiers' `reweight`).
     std::map<std::string, double> feedback_scale;
     std::optional<Xapian::Query> feedback;
     if (request.feedback && request.sort == SortOrder::relevance && !request.q.empty() &&
         !plan->text.empty() && plan->text.get_type() != Xapian::Query::LEAF_MATCH_ALL) {
-        feedback = feedback_query(g.db, ranked, plan->text, FeedbackOptions{}, &feedback_scale);
+        feedback = feedback_query(g.db, plan->filtered, plan->text, FeedbackOptions{}, &feedback_scale);
     }
-    enquire.set_query(feedback ? *feedback : ranked);
+    enquire.set_query(feedback ? *feedback : plan->filtered);
     // The ranked match skips the timer when its query shape bounds it far below the budget.
-    // The coordination bonus adds a constant-time check per candidate, so the plain query's
-    // shape is the one that bounds the match.
     const double match_budget_s =
         budget_s > 0 && !match_is_bounded(feedback ? *feedback : plan->filtered, doccount) ? budget_s : 0;
     if (match_budget_s > 0) {
@@ -445,11 +443,14 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         return get_mset_with_spy(counter, counter_spy, doccount, g.db);
     };
     // Coordinated searches (coordination.hpp) run the tiers: plain queries per matched-clause
-    // count, best first, until the window is full. Feedback (one re-weighted query) runs the
-    // bonus query instead, without early termination, which Xapian 1.4 gets wrong for it.
+    // count, best first, until the window is full. (Coordination is for relevance order only,
+    // so never with a date cursor's decider.)
     const bool coordinated_match = coordinated.bonus > 0;
-    const bool use_tiers = coordinated_match && !feedback && !decider;
-    const Xapian::doccount exhaustive = std::max<Xapian::doccount>(doccount, window + 1);
+    const bool use_tiers = coordinated_match && !decider;
+    // feedback_query's expansion: AND_MAYBE(query, expansion).
+    const std::optional<Xapian::Query> reweight =
+        feedback && feedback->get_num_subqueries() == 2 ? std::optional<Xapian::Query>(feedback->get_subquery(1))
+                                                        : std::nullopt;
     // Totals of the plain query when the page came from the tiers (cheap: the match stops
     // after window + 1 documents).
     auto estimate_all = [&]() {
@@ -475,12 +476,12 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
             } else {
                 sliced.reset(); // the tiers run on this core, below
             }
-        } else if (!coordinated_match) {
-            sliced = run_sliced(g, ranked, offset, page_limit, window, match_budget_s, mset);
+        } else {
+            sliced = run_sliced(g, plan->filtered, offset, page_limit, window, match_budget_s, mset);
         }
     }
     if (!sliced && use_tiers) {
-        sliced = match_tiers(enquire, coordinated, *plan, offset, page_limit, mset);
+        sliced = match_tiers(enquire, coordinated, *plan, offset, page_limit, mset, reweight ? &*reweight : nullptr);
     }
     if (sliced && coordinated_match) {
         counting = want_facets && !exact_matches ? count_all(spy) : estimate_all();
@@ -495,7 +496,7 @@ Result<SearchResult> Searcher::Impl::run_search(OpenGeneration& g, const SearchR
         // the `total` estimate but costs the matcher its early termination on every query;
         // `total` carries lower/upper bounds and `exact` for that reason.
         mset = enquire.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(page_limit),
-                                coordinated_match ? exhaustive : window + 1);
+                                window + 1);
         counting = want_facets && !exact_matches ? count_all(spy) : mset;
     } else {
         mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit), 0, nullptr,

@@ -208,6 +208,21 @@ TEST_F(SearchSuite, CoordinatedPagesAreSlicesOfTheFullRanking) {
         }
     }
     EXPECT_EQ(pages, 24);
+    // Pseudo-relevance feedback re-ranks within a tier, never across tiers.
+    for (const std::string q : {"gas%20pipeline", "pipeline%20OR%20sanctions%20OR%20goal"}) {
+        const auto fb = get_json("/search?q=" + q + "&facets=&snippet=0&limit=100&explain=true&feedback=true");
+        int previous = 1 << 20;
+        for (const auto& h : fb.at("hits").as_array()) {
+            for (const auto& t : h.at("explain").at("terms").as_array()) {
+                if (t.at("field").as_string() == "coordination") {
+                    const int clauses = std::stoi(std::string(t.at("term").as_string()));
+                    EXPECT_LE(clauses, previous) << q << " with feedback: " << h.at("id").as_string();
+                    previous = clauses;
+                }
+            }
+        }
+        EXPECT_LT(previous, 1 << 20) << q << ": coordination entries expected";
+    }
     // limit=0 (counts only, as the search page asks for facet counts) ranks nothing.
     for (const std::string q : {"gas%20pipeline", "pipeline%20OR%20sanctions%20OR%20goal"}) {
         const auto counts = get_json("/search?q=" + q + "&limit=0");
