@@ -12,8 +12,8 @@ namespace {
 constexpr std::pair<ExportField, const char*> kFieldNames[] = {
     {ExportField::id, "id"},         {ExportField::title, "title"},   {ExportField::url, "url"},
     {ExportField::date, "date"},     {ExportField::source, "source"}, {ExportField::author, "author"},
-    {ExportField::lang, "lang"},     {ExportField::topics, "topics"}, {ExportField::snippet, "snippet"},
-    {ExportField::body, "body"},     {ExportField::score, "score"}};
+    {ExportField::lang, "lang"},     {ExportField::topics, "topics"}, {ExportField::tags, "tags"},
+    {ExportField::snippet, "snippet"}, {ExportField::body, "body"},   {ExportField::score, "score"}};
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
     std::string out;
@@ -44,6 +44,8 @@ std::string text_of(ExportField f, const ExportRecord& r) {
         return r.hit.lang;
     case ExportField::topics:
         return join(r.hit.topics, "; ");
+    case ExportField::tags:
+        return join(r.tags, "; ");
     case ExportField::snippet:
         return r.hit.snippet;
     case ExportField::body:
@@ -230,9 +232,13 @@ std::string export_record(ExportFormat format, const std::vector<ExportField>& f
         for (const ExportField f : fields) {
             switch (f) {
             case ExportField::author:
-            case ExportField::topics: {
+            case ExportField::topics:
+            case ExportField::tags: {
                 boost::json::array a;
-                for (const auto& s : f == ExportField::author ? r.hit.authors : r.hit.topics) {
+                const auto& list = f == ExportField::author ? r.hit.authors
+                                   : f == ExportField::topics ? r.hit.topics
+                                                              : r.tags;
+                for (const auto& s : list) {
                     a.emplace_back(s);
                 }
                 o[export_field_name(f)] = std::move(a);

@@ -12,7 +12,7 @@
 namespace gazette::searchd::api {
 
 enum class ExportFormat { ndjson, csv, ris, bibtex };
-enum class ExportField { id, title, url, date, source, author, lang, topics, snippet, body, score };
+enum class ExportField { id, title, url, date, source, author, lang, topics, tags, snippet, body, score };
 
 std::optional<ExportFormat> parse_export_format(std::string_view name) noexcept;
 std::optional<ExportField> parse_export_field(std::string_view name) noexcept;

@@ -207,7 +207,9 @@ void handle_export(const Config& config, Engine& engine, const httpd::Request& r
     } else {
         fields = default_export_fields();
     }
-    const bool with_body = std::find(fields.begin(), fields.end(), ExportField::body) != fields.end();
+    // Bodies and tags are read from the stored article (the hit summary has neither).
+    const bool with_body = std::find(fields.begin(), fields.end(), ExportField::body) != fields.end() ||
+                           std::find(fields.begin(), fields.end(), ExportField::tags) != fields.end();
     if (std::find(fields.begin(), fields.end(), ExportField::snippet) != fields.end()) {
         sr.snippet_chars = 200;
     }

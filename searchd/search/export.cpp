@@ -181,6 +181,9 @@ Result<std::vector<ExportRecord>> ExportCursor::next_batch(std::size_t n) {
         } else if (auto article = article_from_stored_json(doc.get_data(), true)) {
             std::string body = std::move(article->body);
             std::string title = article->title;
+            if (im.with_body) {
+                r.tags = article->tags;
+            }
             r.hit = hit_from_article(std::move(*article), weight);
             r.hit.title = std::move(title);
             if (im.snippets) {

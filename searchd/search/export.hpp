@@ -24,6 +24,7 @@ class Searcher;
 struct ExportRecord {
     Hit hit;          ///< title not HTML-escaped here; snippet plain text (no <mark>)
     std::string body; ///< only when `with_body`
+    std::vector<std::string> tags; ///< only when `with_body` (read from the stored article)
 };
 
 class ExportCursor {

@@ -412,6 +412,21 @@ TEST_F(ResearchSuite, ExportCsvRisBibtex) {
         ids.insert(rows[i][0]);
     }
     EXPECT_EQ(ids, (Ids{"r01", "r02", "r04", "r12", "r21"}));
+    // tags come from the stored article (r02 is tagged solar and tariffs).
+    const auto tagged = http_get(port_, "/export?format=ndjson&fields=id,tags&q=" + url_encode("title:tariffs"));
+    ASSERT_EQ(tagged.status, 200) << tagged.body;
+    bool saw_r02 = false;
+    std::istringstream tag_lines(tagged.body);
+    for (std::string line; std::getline(tag_lines, line);) {
+        const auto o = json::parse(line).as_object();
+        ASSERT_TRUE(o.contains("tags")) << line;
+        EXPECT_FALSE(o.contains("body")) << "tags alone do not export the body: " << line;
+        if (o.at("id").as_string() == "r02") {
+            saw_r02 = true;
+            EXPECT_EQ(json::serialize(o.at("tags")), "[\"solar\",\"tariffs\"]") << line;
+        }
+    }
+    EXPECT_TRUE(saw_r02) << tagged.body;
     // lang is an export field too.
     const auto langs = parse_csv(http_get(port_, "/export?format=csv&fields=id,lang&q=" + url_encode("solar")).body);
     ASSERT_EQ(langs.size(), 6u);
