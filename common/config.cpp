@@ -450,6 +450,13 @@ Result<void> validate_config(const Config& c) {
                      fmt::format("searchd.io_spin_us must be 0..10000 (microseconds), got {}", c.searchd.io_spin_us),
                      "searchd.io_spin_us");
     }
+    // searchd's coordination tiers enumerate clause subsets; more than 6 is never coordinated.
+    if (c.searchd.coordination_max_words > 6) {
+        return Error(ErrorCode::bad_config,
+                     fmt::format("searchd.coordination_max_words must be 0..6, got {}",
+                                 c.searchd.coordination_max_words),
+                     "searchd.coordination_max_words");
+    }
     if (c.searchd.reopen_check_ms > 1000) {
         return Error(ErrorCode::bad_config,
                      fmt::format("searchd.reopen_check_ms must be 0..1000 (milliseconds), got {}",

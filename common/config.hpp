@@ -82,7 +82,7 @@ struct SearchdConfig {
     /// before every query. Swaps are seen at once regardless (the watcher's sequence).
     std::uint32_t reopen_check_ms = 2;
     /// With op=or, articles matching more of the query's words rank first when the query has
-    /// at most this many words (coordination.hpp); longer queries rank by BM25 alone. 0 = off.
+    /// at most this many words (coordination.hpp; 0..6); longer queries rank by BM25 alone. 0 = off.
     std::size_t coordination_max_words = 4;
     std::string static_dir;               ///< web page folder; empty = built-in default location
     std::size_t cache_entries = 1024;     ///< result cache size; 0 disables

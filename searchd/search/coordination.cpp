@@ -140,8 +140,10 @@ std::vector<Xapian::Query> merge_synonym_clauses(const std::vector<Xapian::Query
 }
 
 /// Finds the outermost OR along the weighted path and rewrites it; nullopt when there is none.
+/// `bonus_query`: also build the bonus form (tests only; nothing serves it).
 std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccount, std::size_t max_clauses,
-                                 const std::vector<std::set<std::string>>* groups, CoordinatedQuery& out) {
+                                 const std::vector<std::set<std::string>>* groups, bool bonus_query,
+                                 CoordinatedQuery& out) {
     const auto type = q.get_type();
     if (type == Xapian::Query::OP_OR && q.get_num_subqueries() >= 2) {
         const auto plain = merge_synonym_clauses(subqueries(q), groups);
@@ -156,12 +158,14 @@ std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccou
         out.bonus = std::pow(10.0, std::ceil(std::log10(bound + 1.0)));
         out.clauses = plain.size();
         Rewritten r;
-        std::vector<Xapian::Query> clauses;
-        clauses.reserve(plain.size());
-        for (const auto& clause : plain) {
-            clauses.push_back(with_bonus(clause, out.bonus));
+        if (bonus_query) {
+            std::vector<Xapian::Query> clauses;
+            clauses.reserve(plain.size());
+            for (const auto& clause : plain) {
+                clauses.push_back(with_bonus(clause, out.bonus));
+            }
+            r.ranked = Xapian::Query(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
         }
-        r.ranked = Xapian::Query(Xapian::Query::OP_OR, clauses.begin(), clauses.end());
         // Exactly k clauses, for k = n .. 1: at least k, without those with at least k + 1.
         Xapian::Query more = at_least(plain, plain.size());
         r.tiers.push_back(more);
@@ -174,13 +178,15 @@ std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccou
     }
     if ((type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_FILTER) && q.get_num_subqueries() >= 2) {
         auto parts = subqueries(q);
-        auto first = rewrite(parts[0], doccount, max_clauses, groups, out);
+        auto first = rewrite(parts[0], doccount, max_clauses, groups, bonus_query, out);
         if (!first) {
             return std::nullopt;
         }
         Rewritten r;
-        parts[0] = std::move(first->ranked);
-        r.ranked = Xapian::Query(type, parts.begin(), parts.end());
+        if (bonus_query) {
+            parts[0] = std::move(first->ranked);
+            r.ranked = Xapian::Query(type, parts.begin(), parts.end());
+        }
         for (auto& tier : first->tiers) {
             parts[0] = std::move(tier);
             r.tiers.emplace_back(type, parts.begin(), parts.end());
@@ -191,12 +197,14 @@ std::optional<Rewritten> rewrite(const Xapian::Query& q, Xapian::doccount doccou
         // "+must other words": the optional words are the ones a match may have more of; an
         // article with none of them comes last.
         auto parts = subqueries(q);
-        auto optional = rewrite(parts[1], doccount, max_clauses, groups, out);
+        auto optional = rewrite(parts[1], doccount, max_clauses, groups, bonus_query, out);
         if (!optional) {
             return std::nullopt;
         }
         Rewritten r;
-        r.ranked = Xapian::Query(type, parts[0], optional->ranked);
+        if (bonus_query) {
+            r.ranked = Xapian::Query(type, parts[0], optional->ranked);
+        }
         for (const auto& tier : optional->tiers) {
             r.tiers.emplace_back(Xapian::Query::OP_AND, parts[0], tier);
         }
@@ -233,7 +241,7 @@ double bm25_weight_bound(const Xapian::Query& query, Xapian::doccount doccount) 
 CoordinatedQuery ranked_text(const QueryPlan& plan, const SearchRequest& request, std::size_t max_clauses,
                              Xapian::doccount doccount) {
     if (max_clauses == 0 || request.sort != SortOrder::relevance) {
-        return CoordinatedQuery{plan.text, {}, 0, 0};
+        return CoordinatedQuery{};
     }
     return coordinate(plan.text, doccount, max_clauses, &plan.synonym_groups);
 }
@@ -241,13 +249,19 @@ CoordinatedQuery ranked_text(const QueryPlan& plan, const SearchRequest& request
 CoordinatedQuery coordinate(const Xapian::Query& text, Xapian::doccount doccount, std::size_t max_clauses,
                             const std::vector<std::set<std::string>>* synonym_groups) {
     CoordinatedQuery out;
-    if (auto q = rewrite(text, doccount, max_clauses, synonym_groups, out)) {
-        out.query = std::move(q->ranked);
+    if (auto q = rewrite(text, doccount, max_clauses, synonym_groups, false, out)) {
         out.tiers = std::move(q->tiers);
     } else {
-        out = CoordinatedQuery{text, {}, 0, 0};
+        out = CoordinatedQuery{};
     }
     return out;
+}
+
+Xapian::Query bonus_query(const Xapian::Query& text, Xapian::doccount doccount, std::size_t max_clauses,
+                          const std::vector<std::set<std::string>>* synonym_groups) {
+    CoordinatedQuery out;
+    auto q = rewrite(text, doccount, max_clauses, synonym_groups, true, out);
+    return q ? q->ranked : text;
 }
 
 } // namespace gazette::searchd

@@ -48,8 +48,7 @@ namespace gazette::searchd {
 inline constexpr std::size_t kMaxCoordinatedClauses = 6;
 
 struct CoordinatedQuery {
-    Xapian::Query query;   ///< with the per-clause bonus (or the input when nothing was rewritten)
-    /// The same text split by matched clauses, in rank order: tiers[0] requires every clause,
+    /// The text split by matched clauses, in rank order: tiers[0] requires every clause,
     /// tiers[t] exactly clauses - t of them (an AND_MAYBE adds a last tier with none). Plain
     /// BM25 weights; a tier's weights plus (clauses - t) x bonus are the bonus query's.
     std::vector<Xapian::Query> tiers;
@@ -68,6 +67,12 @@ struct CoordinatedQuery {
 CoordinatedQuery coordinate(const Xapian::Query& text, Xapian::doccount doccount,
                             std::size_t max_clauses = SIZE_MAX,
                             const std::vector<std::set<std::string>>* synonym_groups = nullptr);
+
+/// The bonus form of the same rewrite (the ranking's definition; the tests check the tiers
+/// against it, nothing serves it); `text` when nothing is rewritten.
+Xapian::Query bonus_query(const Xapian::Query& text, Xapian::doccount doccount,
+                          std::size_t max_clauses = SIZE_MAX,
+                          const std::vector<std::set<std::string>>* synonym_groups = nullptr);
 
 /// The terms of each synonym group Synonyms::expand put into a query (`applied`), parsed like
 /// the query, for QueryPlan::synonym_groups.

@@ -368,7 +368,6 @@ Result<QueryPlan> build_query_plan(Xapian::QueryParser& qp, const SearchRequest&
         }
         return Xapian::Query(Xapian::Query::OP_FILTER, plan.text, and_all(parts));
     };
-    plan.filtered = restrict(std::nullopt);
     if (!filters.empty()) {
         std::vector<Xapian::Query> parts;
         for (const auto& f : filters) {
@@ -376,6 +375,7 @@ Result<QueryPlan> build_query_plan(Xapian::QueryParser& qp, const SearchRequest&
         }
         plan.filter = and_all(parts);
     }
+    plan.filtered = restrict_to_filters(plan, plan.text);
     for (const auto& [field, fq] : filters) {
         if (field && std::find(request.facets.begin(), request.facets.end(), *field) !=
                          request.facets.end()) {

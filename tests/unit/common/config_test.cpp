@@ -85,11 +85,17 @@ TEST(Config, IoSpinIsReadAndBounded) {
     EXPECT_NE(negative.error().message.find("searchd.io_spin_us"), std::string::npos);
 }
 
-TEST(Config, CoordinationMaxWordsIsRead) {
+TEST(Config, CoordinationMaxWordsIsReadAndBounded) {
     test::TempDir dir;
+    EXPECT_EQ(load_config("")->searchd.coordination_max_words, 4u) << "default";
     auto c = load_config(write_config(dir, "data_dir = \"/tmp/x\"\n[searchd]\ncoordination_max_words = 0\n"));
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->searchd.coordination_max_words, 0u) << "0 turns coordination off";
+    EXPECT_TRUE(validate_config(*c));
+    c->searchd.coordination_max_words = 7;
+    auto invalid = validate_config(*c);
+    ASSERT_FALSE(invalid);
+    EXPECT_NE(invalid.error().message.find("searchd.coordination_max_words"), std::string::npos);
     auto bad = load_config(write_config(dir, "data_dir = \"/tmp/x\"\n[searchd]\ncoordination_max_words = -1\n"));
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("coordination_max_words"), std::string::npos) << bad.error().message;
@@ -98,7 +104,6 @@ TEST(Config, CoordinationMaxWordsIsRead) {
 TEST(Config, ReopenCheckIsReadAndBounded) {
     test::TempDir dir;
     EXPECT_EQ(load_config("")->searchd.reopen_check_ms, 2u) << "default";
-    EXPECT_EQ(load_config("")->searchd.coordination_max_words, 4u) << "default";
     auto c = load_config(write_config(dir, "data_dir = \"/tmp/x\"\n[searchd]\nreopen_check_ms = 0\n"));
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->searchd.reopen_check_ms, 0u);
